@@ -1,0 +1,71 @@
+package io.microservicestack.common;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Function;
+
+/**
+ * Creates RabbitMQ clients that reconnect by themselves and declare their topology on every (re)connect.
+ *
+ * <p>The client is told to retry forever every {@code reconnectIntervalMs}; the Java client's own
+ * automatic recovery stays off (the two must not be combined). The {@code topology} function runs in the
+ * connection-established callback, so exchanges, queues and bindings come back after a broker restart.
+ */
+public final class Amqp {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Amqp.class);
+
+  private Amqp() {
+  }
+
+  /** Options for {@code uri} (e.g. {@code amqp://guest:guest@127.0.0.1:5672}) that reconnect forever. */
+  public static RabbitMQOptions options(String uri, long reconnectIntervalMs) {
+    return new RabbitMQOptions()
+      .setUri(uri)
+      .setConnectionTimeout(2_000)
+      .setHandshakeTimeout(2_000)
+      .setRequestedHeartbeat(10)
+      .setAutomaticRecoveryEnabled(false)
+      .setReconnectAttempts(Integer.MAX_VALUE)
+      .setReconnectInterval(reconnectIntervalMs);
+  }
+
+  /**
+   * A started client. The returned future completes once the first connection is up and its topology
+   * declared; a client that could not connect at first keeps trying in the background.
+   */
+  public static Future<RabbitMQClient> start(Vertx vertx, RabbitMQOptions options, String name,
+                                             Function<RabbitMQClient, Future<?>> topology) {
+    RabbitMQClient client = RabbitMQClient.create(vertx, options);
+    client.addConnectionEstablishedCallback(promise -> topology.apply(client)
+      .onSuccess(v -> LOG.info("{}: connected to RabbitMQ, topology declared", name))
+      .onFailure(e -> LOG.warn("{}: declaring the AMQP topology failed: {}", name, e.getMessage()))
+      .<Void>mapEmpty()
+      .onComplete(promise));
+    return client.start().map(client);
+  }
+
+  /** Declares a durable topic exchange. */
+  public static Future<Void> declareTopicExchange(RabbitMQClient client, String exchange) {
+    return client.exchangeDeclare(exchange, "topic", true, false);
+  }
+
+  /** Declares a durable queue, its dead-letter queue, and binds the queue to {@code exchange} with {@code routingKey}. */
+  public static Future<Void> declareQueueWithDlq(RabbitMQClient client, String queue, String exchange, String routingKey) {
+    Future<Void> queues = client.queueDeclare(queue, true, false, false)
+      .compose(ok -> client.queueDeclare(Topology.dlq(queue), true, false, false))
+      .mapEmpty();
+    return exchange == null ? queues : queues.compose(v -> client.queueBind(queue, exchange, routingKey));
+  }
+
+  /** The JSON config keys shared by every AMQP user: {@code amqpUri} and {@code amqpReconnectMs}. */
+  public static RabbitMQOptions options(JsonObject config) {
+    return options(config.getString("amqpUri", "amqp://guest:guest@127.0.0.1:5672"), config.getLong("amqpReconnectMs", 1_000L));
+  }
+}
