@@ -32,13 +32,15 @@ public final class Amqp {
       .setHandshakeTimeout(2_000)
       .setRequestedHeartbeat(10)
       .setAutomaticRecoveryEnabled(false)
+      .setAutomaticRecoveryOnInitialConnection(true)
       .setReconnectAttempts(Integer.MAX_VALUE)
       .setReconnectInterval(reconnectIntervalMs);
   }
 
   /**
-   * A started client. The returned future completes once the first connection is up and its topology
-   * declared; a client that could not connect at first keeps trying in the background.
+   * Creates and starts a client. The returned future completes once the first connection is up (its topology
+   * is declared by then, or being declared); while the broker is unreachable the client keeps trying every
+   * reconnect interval, so a caller that must not wait for RabbitMQ should not compose on this future.
    */
   public static Future<RabbitMQClient> start(Vertx vertx, RabbitMQOptions options, String name,
                                              Function<RabbitMQClient, Future<?>> topology) {

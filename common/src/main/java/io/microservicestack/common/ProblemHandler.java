@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
@@ -23,6 +24,18 @@ public final class ProblemHandler implements Handler<RoutingContext> {
 
   public static ProblemHandler create() {
     return new ProblemHandler();
+  }
+
+  /**
+   * Makes every error of {@code router} problem+json: failures of its routes, and the 404 / 405 it answers
+   * itself when no route matches.
+   */
+  public static Router installOn(Router router) {
+    ProblemHandler handler = create();
+    router.route().failureHandler(handler);
+    router.errorHandler(404, handler);
+    router.errorHandler(405, handler);
+    return router;
   }
 
   @Override

@@ -17,12 +17,15 @@ public final class Rpc {
   private Rpc() {
   }
 
-  /** Replies with the future's value, or fails the message with the status of its failure. */
+  /**
+   * Replies with the future's value, or fails the message with the status of its failure: a
+   * {@link ProblemException}'s status, else 500.
+   */
   public static void reply(Message<?> message, Future<JsonObject> result) {
     result.onSuccess(message::reply).onFailure(failure -> {
       Problem problem = failure instanceof ProblemException pe
         ? pe.problem()
-        : Problem.unavailable(String.valueOf(failure.getMessage()));
+        : Problem.of(500, "Internal Server Error", String.valueOf(failure.getMessage()));
       message.fail(problem.status(), problem.detail());
     });
   }

@@ -1,0 +1,118 @@
+package io.microservicestack.user;
+
+import io.microservicestack.common.Amqp;
+import io.microservicestack.common.DeadLetters;
+import io.microservicestack.common.Problem;
+import io.microservicestack.common.ProblemException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.QueueOptions;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQConsumer;
+import io.vertx.rabbitmq.RabbitMQMessage;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code user} queue consumer: each message is a create-user command {@code {"name", "email", "requestId"}}.
+ *
+ * <p>A valid command creates the user exactly as {@code POST /user} does (outbox event included; this verticle
+ * runs its own relay). The same {@code requestId} twice creates one user. An invalid command or a duplicate
+ * email is acked and parked in {@code user.dlq} with the reason. When PostgreSQL is down the command is
+ * requeued after a pause, never lost.
+ */
+public class UserQueueVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UserQueueVerticle.class);
+  private static final long RETRY_DELAY_MS = 1_000;
+  private static final int REQUEST_ID_MAX = 128;
+
+  private UserConfig config;
+  private Pool pool;
+  private OutboxRelay relay;
+  private UserService users;
+  private RabbitMQClient client;
+  private RabbitMQConsumer consumer;
+
+  @Override
+  public Future<?> start() {
+    config = UserConfig.fromJson(config());
+    pool = Database.pool(vertx, config);
+    return Database.migrateWhenReachable(vertx, config, UserVerticle.MIGRATION_RETRY_MS).onSuccess(this::serve);
+  }
+
+  private void serve(Future<Void> schemaReady) {
+    relay = config.relayEnabled() ? OutboxRelay.start(vertx, pool, config, schemaReady) : null;
+    users = new UserService(new UserRepository(pool, schemaReady), relay);
+    // Consuming starts once the schema is ready and RabbitMQ answers; the verticle waits for neither.
+    schemaReady
+      .compose(v -> Amqp.start(vertx, Amqp.options(config.amqpUri(), 1_000), "user queue consumer", this::declareTopology))
+      .compose(this::consume)
+      .onFailure(e -> LOG.error("The user queue consumer could not start", e));
+  }
+
+  private Future<Void> declareTopology(RabbitMQClient rabbit) {
+    return Amqp.declareQueueWithDlq(rabbit, config.commandQueue(), null, null)
+      .compose(v -> rabbit.basicQos(config.prefetch()))
+      .compose(v -> rabbit.confirmSelect());
+  }
+
+  private Future<Void> consume(RabbitMQClient rabbit) {
+    client = rabbit;
+    return rabbit.basicConsumer(config.commandQueue(), new QueueOptions().setAutoAck(false)).onSuccess(c -> {
+      consumer = c;
+      c.handler(this::handle);
+      LOG.info("Consuming create-user commands from queue {}", config.commandQueue());
+    }).mapEmpty();
+  }
+
+  private void handle(RabbitMQMessage message) {
+    Future<Void> outcome;
+    try {
+      JsonObject command = new JsonObject(message.body());
+      String requestId = requestId(command);
+      outcome = users.create(NewUser.validate(command), requestId)
+        .compose(user -> client.basicAck(message.envelope().getDeliveryTag(), false));
+    } catch (DecodeException e) {
+      outcome = Future.failedFuture(Problem.badRequest("The command is not a JSON object").exception());
+    } catch (ProblemException e) {
+      outcome = Future.failedFuture(e);
+    }
+    outcome.recover(failure -> settleFailure(message, failure))
+      .onFailure(e -> LOG.warn("Could not settle a create-user command: {}", e.getMessage()));
+  }
+
+  /** Rejected commands (4xx) are parked; anything else (the database down) is requeued after a pause. */
+  private Future<Void> settleFailure(RabbitMQMessage message, Throwable failure) {
+    if (failure instanceof ProblemException pe && pe.problem().status() < 500) {
+      String reason = pe.problem().status() + " " + pe.problem().title() + ": " + pe.problem().detail()
+        + (pe.problem().errors().isEmpty() ? "" : " " + pe.problem().errors());
+      LOG.info("Parking a create-user command in {}: {}", config.commandQueue() + ".dlq", reason);
+      return DeadLetters.park(client, config.commandQueue(), message, reason);
+    }
+    LOG.warn("A create-user command failed, requeueing it in {} ms: {}", RETRY_DELAY_MS, failure.getMessage());
+    return vertx.timer(RETRY_DELAY_MS)
+      .compose(v -> client.basicNack(message.envelope().getDeliveryTag(), false, true));
+  }
+
+  private static String requestId(JsonObject command) {
+    Object value = command.getValue("requestId");
+    if (!(value instanceof String id) || id.isBlank() || id.length() > REQUEST_ID_MAX) {
+      throw new ProblemException(new Problem(400, "Validation failed", "The command has invalid fields: requestId",
+        java.util.Map.of("requestId", java.util.List.of("is required: a string of 1-" + REQUEST_ID_MAX + " characters"))));
+    }
+    return id;
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> cancelled = consumer == null ? Future.succeededFuture() : consumer.cancel();
+    return cancelled
+      .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
+      .eventually(() -> client == null ? Future.succeededFuture() : client.stop())
+      .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

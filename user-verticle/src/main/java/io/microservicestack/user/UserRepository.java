@@ -1,0 +1,143 @@
+package io.microservicestack.user;
+
+import io.microservicestack.common.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+/**
+ * Users in PostgreSQL. Every method returns a future; a database that cannot be reached fails it with a
+ * 503 problem, a duplicate email with a 409 problem.
+ *
+ * <p>A user as JSON: {@code {"id": 1, "name": "...", "email": "...", "createdAt": "2026-11-27T19:30:00.123456Z"}}.
+ */
+public final class UserRepository {
+
+  /** created_at as ISO-8601 UTC with microseconds, the same text in responses and in events. */
+  private static final String CREATED_AT = "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')";
+
+  /**
+   * The user and its {@code user.created} outbox row, written by one statement: atomic, and about twice as
+   * fast as BEGIN / INSERT / INSERT / COMMIT (see NOTES.md).
+   */
+  private static final String INSERT_WITH_EVENT = """
+    WITH u AS (
+      INSERT INTO users (name, email, request_id) VALUES ($1, $2, $3)
+      ON CONFLICT (request_id) DO NOTHING
+      RETURNING id, name, email, %s AS created_at
+    ), e AS (
+      SELECT gen_random_uuid() AS id
+    ), o AS (
+      INSERT INTO outbox (event_id, routing_key, payload)
+      SELECT e.id, 'user.created', jsonb_build_object(
+        'id', e.id::text, 'type', 'user.created', 'occurredAt', u.created_at,
+        'user', jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email, 'createdAt', u.created_at))
+      FROM u, e
+      RETURNING id
+    )
+    SELECT u.id, u.name, u.email, u.created_at FROM u, o
+    """.formatted(CREATED_AT);
+  private static final String SELECT_BY_REQUEST =
+    "SELECT id, name, email, " + CREATED_AT + " AS created_at FROM users WHERE request_id = $1";
+  private static final String SELECT_BY_ID = "SELECT id, name, email, " + CREATED_AT + " AS created_at FROM users WHERE id = $1";
+  private static final String SELECT_PAGE =
+    "SELECT id, name, email, " + CREATED_AT + " AS created_at FROM users WHERE id > $1 ORDER BY id LIMIT $2";
+  private static final String UNIQUE_VIOLATION = "23505";
+
+  private final Pool pool;
+  private final Future<?> schemaReady;
+
+  /**
+   * @param schemaReady completes once the migrations are applied; until then every call fails at once with 503
+   */
+  public UserRepository(Pool pool, Future<?> schemaReady) {
+    this.pool = pool;
+    this.schemaReady = schemaReady;
+  }
+
+  /** The pool, once the schema is ready; a 503 problem before. */
+  private Future<Pool> pool() {
+    return schemaReady.succeeded()
+      ? Future.succeededFuture(pool)
+      : Future.failedFuture(Problem.unavailable("The user database is not ready: migrations are pending").exception());
+  }
+
+  /**
+   * Creates the user with its {@code user.created} outbox event; 409 when the email exists in any case.
+   *
+   * @param requestId null, or the id of the request: a second create with the same id creates nothing and
+   *                  answers the user the first one created
+   */
+  public Future<JsonObject> create(NewUser user, String requestId) {
+    return pool().compose(p -> p.preparedQuery(INSERT_WITH_EVENT).execute(Tuple.of(user.name(), user.email(), requestId)))
+      .recover(failure -> Future.failedFuture(isUniqueViolation(failure)
+        ? Problem.of(409, "Conflict", "A user with email " + user.email() + " already exists").exception()
+        : unavailable(failure)))
+      .compose(rows -> rows.size() == 1 ? Future.succeededFuture(toJson(rows.iterator().next())) : findByRequest(requestId));
+  }
+
+  private Future<JsonObject> findByRequest(String requestId) {
+    return pool().compose(p -> p.preparedQuery(SELECT_BY_REQUEST).execute(Tuple.of(requestId)))
+      .recover(failure -> Future.failedFuture(unavailable(failure)))
+      .map(rows -> toJson(rows.iterator().next()));
+  }
+
+  /** The user with this id; a 404 problem when there is none. */
+  public Future<JsonObject> find(long id) {
+    return pool().compose(p -> p.preparedQuery(SELECT_BY_ID).execute(Tuple.of(id)))
+      .recover(failure -> Future.failedFuture(unavailable(failure)))
+      .map(rows -> {
+        if (rows.size() == 0) {
+          throw Problem.notFound("No user with id " + id).exception();
+        }
+        return toJson(rows.iterator().next());
+      });
+  }
+
+  /** One page: {@code {"items": [user...], "next": <last id, or null when this page is the last>}}. */
+  public Future<JsonObject> list(Paging paging) {
+    return pool().compose(p -> p.preparedQuery(SELECT_PAGE).execute(Tuple.of(paging.after(), paging.limit())))
+      .recover(failure -> Future.failedFuture(unavailable(failure)))
+      .map(rows -> page(rows, paging.limit()));
+  }
+
+  /** Succeeds when the schema is ready and PostgreSQL answers a trivial query. */
+  public Future<Void> ping() {
+    return pool().compose(p -> p.query("SELECT 1").execute()).mapEmpty();
+  }
+
+  private static JsonObject page(RowSet<Row> rows, int limit) {
+    JsonArray items = new JsonArray();
+    Long last = null;
+    for (Row row : rows) {
+      items.add(toJson(row));
+      last = row.getLong("id");
+    }
+    return new JsonObject().put("items", items).put("next", items.size() == limit ? last : null);
+  }
+
+  static JsonObject toJson(Row row) {
+    return new JsonObject()
+      .put("id", row.getLong("id"))
+      .put("name", row.getString("name"))
+      .put("email", row.getString("email"))
+      .put("createdAt", row.getString("created_at"));
+  }
+
+  private static boolean isUniqueViolation(Throwable failure) {
+    return failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
+  }
+
+  /** A database error is a bug (500); not reaching the database at all is a 503. */
+  static Throwable unavailable(Throwable failure) {
+    if (failure instanceof PgException pg && !pg.getSqlState().startsWith("08") && !pg.getSqlState().startsWith("57P")) {
+      return failure;
+    }
+    return Problem.unavailable("The user database is unavailable: " + failure.getMessage()).exception();
+  }
+}

@@ -1,0 +1,88 @@
+package io.microservicestack.user;
+
+import io.microservicestack.common.testing.TcpProxy;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.pgclient.PgConnectOptions;
+import io.microservicestack.common.testing.TestServers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The user service while PostgreSQL is unreachable")
+class UserOutageTest {
+
+  private TcpProxy proxy;
+
+  /** A user service that reaches PostgreSQL through a proxy the test can cut. */
+  private UserFixture deployBehindProxy(Vertx vertx, boolean cutFirst) throws Exception {
+    PgConnectOptions pg = PgConnectOptions.fromUri(TestServers.pgUri());
+    proxy = TcpProxy.start(vertx, pg.getHost(), pg.getPort()).await(5, TimeUnit.SECONDS);
+    if (cutFirst) {
+      proxy.cut();
+    }
+    String uri = "postgresql://" + pg.getUser() + (pg.getPassword() == null ? "" : ":" + pg.getPassword())
+      + "@127.0.0.1:" + proxy.port() + "/" + pg.getDatabase();
+    UserFixture users = new UserFixture();
+    return users.deploy(vertx, users.config().put("pgUri", uri));
+  }
+
+  @AfterEach
+  void closeProxy() throws Exception {
+    if (proxy != null) {
+      proxy.close().await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static HttpResponse<Buffer> create(UserFixture users) throws Exception {
+    return users.client.post("/user")
+      .sendJsonObject(new JsonObject().put("name", "outage").put("email", UserFixture.uniqueEmail()))
+      .await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("Requests get a 503 within about a second while the database is down, and succeed again once it is back")
+  void answers503AndRecovers(Vertx vertx) throws Exception {
+    UserFixture users = deployBehindProxy(vertx, false);
+    assertThat(create(users).statusCode()).isEqualTo(201);
+
+    proxy.cut();
+    long started = System.nanoTime();
+    HttpResponse<Buffer> down = create(users);
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(down.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(elapsedMs).isLessThan(1_500);
+    HttpResponse<Buffer> health = users.client.get("/health").send().await(5, TimeUnit.SECONDS);
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(users.client.get("/users/1").send().await(5, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+
+    proxy.restore();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(create(users).statusCode()).isEqualTo(201));
+    assertThat(users.client.get("/health").send().await(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("A service started while the database is down answers 503, then migrates and serves once it is back")
+  void startsWhileTheDatabaseIsDown(Vertx vertx) throws Exception {
+    UserFixture users = deployBehindProxy(vertx, true);
+
+    assertThat(create(users).statusCode()).isEqualTo(503);
+    assertThat(users.client.get("/health").send().await(5, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+
+    proxy.restore();
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(create(users).statusCode()).isEqualTo(201));
+  }
+}

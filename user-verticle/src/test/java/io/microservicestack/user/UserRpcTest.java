@@ -1,0 +1,77 @@
+package io.microservicestack.user;
+
+import io.microservicestack.common.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("The user service's event-bus RPC")
+class UserRpcTest {
+
+  private final UserFixture users = new UserFixture();
+  private Vertx vertx;
+
+  @BeforeAll
+  void deploy(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    users.deploy(vertx, users.config());
+  }
+
+  private JsonObject request(String address, JsonObject body) throws Exception {
+    return vertx.eventBus().<JsonObject>request(address, body).await(5, TimeUnit.SECONDS).body();
+  }
+
+  private JsonObject createUser(String name) throws Exception {
+    return users.client.post("/users")
+      .sendJsonObject(new JsonObject().put("name", name).put("email", UserFixture.uniqueEmail()))
+      .await(5, TimeUnit.SECONDS).bodyAsJsonObject();
+  }
+
+  @Test
+  @DisplayName("users.get answers the user with that id")
+  void getsAUser() throws Exception {
+    JsonObject created = createUser("rpc");
+    assertThat(request(Addresses.USERS_GET, new JsonObject().put("id", created.getLong("id")))).isEqualTo(created);
+  }
+
+  @Test
+  @DisplayName("users.get fails with code 404 for an unknown id and 400 for a bad one")
+  void failsForUnknownIds() {
+    assertThatThrownBy(() -> request(Addresses.USERS_GET, new JsonObject().put("id", 999_999_999L)))
+      .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(404));
+    assertThatThrownBy(() -> request(Addresses.USERS_GET, new JsonObject().put("id", "x")))
+      .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
+  }
+
+  @Test
+  @DisplayName("users.list pages after a cursor and rejects a bad limit with code 400")
+  void listsUsers() throws Exception {
+    JsonObject first = createUser("first");
+    JsonObject second = createUser("second");
+
+    JsonObject page = request(Addresses.USERS_LIST, new JsonObject().put("after", first.getLong("id")).put("limit", 1));
+
+    assertThat(page.getJsonArray("items").getJsonObject(0)).isEqualTo(second);
+    assertThatThrownBy(() -> request(Addresses.USERS_LIST, new JsonObject().put("limit", 500)))
+      .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
+  }
+
+  @Test
+  @DisplayName("users.ping answers pong")
+  void pings() throws Exception {
+    assertThat(request(Addresses.USERS_PING, new JsonObject())).isEqualTo(new JsonObject().put("response", "pong"));
+  }
+}
