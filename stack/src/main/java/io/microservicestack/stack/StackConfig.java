@@ -1,0 +1,64 @@
+package io.microservicestack.stack;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The stack's settings, from environment variables (or system properties of the same name) with the
+ * defaults of {@link Setting}, turned into each verticle's own config object.
+ *
+ * <p>Each verticle gets a JsonObject built here rather than reading the environment itself, so that several
+ * verticles in one JVM never pick up each other's settings.
+ */
+public final class StackConfig {
+
+  private final Map<Setting, String> values = new EnumMap<>(Setting.class);
+
+  private StackConfig(Map<String, String> source) {
+    for (Setting setting : Setting.values()) {
+      String value = source.get(setting.name());
+      values.put(setting, value == null || value.isBlank() ? setting.defaultValue() : value.trim());
+    }
+  }
+
+  /** Settings from {@code source} (e.g. the environment), defaults for the rest. */
+  public static StackConfig from(Map<String, String> source) {
+    return new StackConfig(source);
+  }
+
+  public String get(Setting setting) {
+    return values.get(setting);
+  }
+
+  public int intValue(Setting setting) {
+    try {
+      return Integer.parseInt(get(setting));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(setting.name() + " must be an integer, got '" + get(setting) + "'");
+    }
+  }
+
+  /** A copy with {@code setting} replaced. */
+  public StackConfig with(Setting setting, String value) {
+    Map<String, String> copy = new java.util.HashMap<>();
+    values.forEach((s, v) -> copy.put(s.name(), v));
+    copy.put(setting.name(), value);
+    return new StackConfig(copy);
+  }
+
+  /** Config of the user service and of the user-queue consumer. */
+  public JsonObject user() {
+    return new JsonObject()
+      .put("httpHost", get(Setting.HTTP_HOST))
+      .put("httpPort", intValue(Setting.USER_HTTP_PORT))
+      .put("pgUri", get(Setting.PG_URI))
+      .put("pgSchema", get(Setting.PG_SCHEMA))
+      .put("pgPoolSize", intValue(Setting.PG_POOL_SIZE))
+      .put("amqpUri", get(Setting.AMQP_URI))
+      .put("eventsExchange", get(Setting.EVENTS_EXCHANGE))
+      .put("commandQueue", get(Setting.USER_QUEUE))
+      .put("relaySweepMs", intValue(Setting.RELAY_SWEEP_MS));
+  }
+}

@@ -1,0 +1,50 @@
+package io.microservicestack.stack;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@DisplayName("The launcher's settings and roles")
+class StackConfigTest {
+
+  @Test
+  @DisplayName("With nothing set, the user service gets the documented defaults")
+  void defaults() {
+    JsonObject user = StackConfig.from(Map.of()).user();
+    assertThat(user.getInteger("httpPort")).isEqualTo(8101);
+    assertThat(user.getString("pgUri")).isEqualTo("postgresql://postgres@127.0.0.1:5432/postgres");
+    assertThat(user.getInteger("pgPoolSize")).isEqualTo(16);
+    assertThat(user.getString("eventsExchange")).isEqualTo("stack.events");
+  }
+
+  @Test
+  @DisplayName("Environment variables override the defaults, and a blank one keeps the default")
+  void overrides() {
+    JsonObject user = StackConfig.from(Map.of("USER_HTTP_PORT", "9001", "PG_POOL_SIZE", " ", "PG_SCHEMA", "s1")).user();
+    assertThat(user.getInteger("httpPort")).isEqualTo(9001);
+    assertThat(user.getInteger("pgPoolSize")).isEqualTo(16);
+    assertThat(user.getString("pgSchema")).isEqualTo("s1");
+  }
+
+  @Test
+  @DisplayName("A setting that must be a number and is not is refused with its name")
+  void refusesBadNumbers() {
+    assertThatThrownBy(() -> StackConfig.from(Map.of("USER_HTTP_PORT", "http")).user())
+      .hasMessageContaining("USER_HTTP_PORT");
+  }
+
+  @Test
+  @DisplayName("No role, or 'all', deploys every role; named roles deploy just those")
+  void parsesRoles() {
+    assertThat(Role.parse(List.of())).containsExactlyInAnyOrder(Role.values());
+    assertThat(Role.parse(List.of("all"))).containsExactlyInAnyOrder(Role.values());
+    assertThat(Role.parse(List.of("user"))).containsExactly(Role.USER);
+    assertThatThrownBy(() -> Role.parse(List.of("nope"))).hasMessageContaining("Unknown role 'nope'");
+  }
+}
