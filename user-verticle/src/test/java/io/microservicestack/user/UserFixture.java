@@ -12,10 +12,20 @@ import java.util.concurrent.TimeUnit;
 /** Deploys a user service on a free port, in a schema of its own, against the real PostgreSQL. */
 final class UserFixture {
 
-  final String schema = TestServers.unique("users_test");
+  final String schema;
   final UserVerticle verticle = new UserVerticle();
   WebClient client;
   int port;
+
+  /** A fixture with a schema of its own. */
+  UserFixture() {
+    this(TestServers.unique("users_test"));
+  }
+
+  /** A fixture on {@code schema}, e.g. a second service instance over the same tables. */
+  UserFixture(String schema) {
+    this.schema = schema;
+  }
 
   /** A config for this fixture's schema; the relay off unless a test turns it on. */
   JsonObject config() {

@@ -23,6 +23,17 @@ public final class TestServers {
     return env("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672");
   }
 
+  /** The host of a server URI such as {@code amqp://guest:guest@127.0.0.1:5672}. */
+  public static String host(String uri) {
+    return java.net.URI.create(uri).getHost();
+  }
+
+  /** The port of a server URI, or {@code defaultPort} when it names none. */
+  public static int port(String uri, int defaultPort) {
+    int port = java.net.URI.create(uri).getPort();
+    return port == -1 ? defaultPort : port;
+  }
+
   /** A name no other test uses, for a schema, a queue, an exchange or a Redis key prefix. */
   public static String unique(String prefix) {
     return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);

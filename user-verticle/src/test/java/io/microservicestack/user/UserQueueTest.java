@@ -1,0 +1,143 @@
+package io.microservicestack.user;
+
+import io.microservicestack.common.Topology;
+import io.microservicestack.common.testing.TestServers;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("The user queue consumer")
+class UserQueueTest {
+
+  private final String schema = TestServers.unique("users_queue");
+  private final String queue = TestServers.unique("user");
+  private final String exchange = TestServers.unique("events");
+  private QueueProbe broker;
+  private QueueProbe parked;
+  private QueueProbe events;
+  private Pool pg;
+
+  @BeforeAll
+  void deploy(Vertx vertx) throws Exception {
+    JsonObject config = new JsonObject()
+      .put("pgUri", TestServers.pgUri()).put("pgSchema", schema).put("pgPoolSize", 4)
+      .put("amqpUri", TestServers.amqpUri()).put("commandQueue", queue).put("eventsExchange", exchange)
+      .put("relaySweepMs", 200);
+    events = QueueProbe.connect(vertx).bind(exchange, "user.created");
+    vertx.deployVerticle(UserQueueVerticle::new, new DeploymentOptions().setConfig(config)).await(20, TimeUnit.SECONDS);
+    broker = QueueProbe.connect(vertx);
+    parked = QueueProbe.connect(vertx).consume(Topology.dlq(queue));
+    pg = PgBuilder.pool().connectingTo(TestServers.pgUri()).using(vertx).build();
+  }
+
+  @AfterAll
+  void close() throws Exception {
+    broker.client.queueDelete(queue).await(5, TimeUnit.SECONDS);
+    for (QueueProbe probe : new QueueProbe[] {broker, parked, events}) {
+      probe.close();
+    }
+    pg.close();
+  }
+
+  private long usersWithEmail(String email) throws Exception {
+    return pg.preparedQuery("SELECT count(*) FROM " + schema + ".users WHERE lower(email) = lower($1)")
+      .execute(Tuple.of(email)).await(5, TimeUnit.SECONDS).iterator().next().getLong(0);
+  }
+
+  private void send(JsonObject command) throws Exception {
+    broker.publish(queue, command.encode()).await(5, TimeUnit.SECONDS);
+  }
+
+  private static JsonObject command(String email) {
+    return new JsonObject().put("name", "queued").put("email", email).put("requestId", UUID.randomUUID().toString());
+  }
+
+  private String parkedReason(String body) {
+    return parked.received.stream().filter(m -> m.body().toString().equals(body)).findFirst()
+      .map(m -> String.valueOf(m.properties().getHeaders().get(Topology.REASON_HEADER))).orElse(null);
+  }
+
+  @Test
+  @DisplayName("A valid command creates the user, and its user.created event is published")
+  void createsTheUser() throws Exception {
+    String email = UserFixture.uniqueEmail();
+    send(command(email));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> usersWithEmail(email) == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> events.bodies().stream()
+      .anyMatch(e -> e.getJsonObject("user").getString("email").equals(email)));
+  }
+
+  @Test
+  @DisplayName("The same requestId delivered twice creates one user and parks nothing")
+  void isIdempotentByRequestId() throws Exception {
+    String email = UserFixture.uniqueEmail();
+    JsonObject command = command(email);
+    send(command);
+    send(command);
+    String marker = UserFixture.uniqueEmail();
+    send(command(marker));
+
+    // Commands are handled in order: once the marker exists, both copies have been handled.
+    await().atMost(Duration.ofSeconds(10)).until(() -> usersWithEmail(marker) == 1);
+    assertThat(usersWithEmail(email)).isEqualTo(1);
+    assertThat(parkedReason(command.encode())).isNull();
+  }
+
+  @Test
+  @DisplayName("An invalid command is parked in the DLQ with the reason, and creates nothing")
+  void parksInvalidCommands() throws Exception {
+    JsonObject invalid = new JsonObject().put("name", "").put("email", "not-an-email").put("requestId", "r-" + UUID.randomUUID());
+    send(invalid);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> parkedReason(invalid.encode()) != null);
+    assertThat(parkedReason(invalid.encode())).contains("400").contains("email").contains("name");
+    assertThat(usersWithEmail("not-an-email")).isZero();
+  }
+
+  @Test
+  @DisplayName("A command that is not JSON, or has no requestId, is parked with the reason")
+  void parksMalformedCommands() throws Exception {
+    broker.publish(queue, "not json").await(5, TimeUnit.SECONDS);
+    JsonObject noRequestId = new JsonObject().put("name", "n").put("email", UserFixture.uniqueEmail());
+    send(noRequestId);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> parkedReason("not json") != null && parkedReason(noRequestId.encode()) != null);
+    assertThat(parkedReason("not json")).contains("not a JSON object");
+    assertThat(parkedReason(noRequestId.encode())).contains("requestId");
+  }
+
+  @Test
+  @DisplayName("A command for an email that exists is parked as a duplicate and the first user is kept")
+  void parksDuplicates() throws Exception {
+    String email = UserFixture.uniqueEmail();
+    send(command(email));
+    await().atMost(Duration.ofSeconds(10)).until(() -> usersWithEmail(email) == 1);
+
+    JsonObject duplicate = command(email.toUpperCase());
+    send(duplicate);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> parkedReason(duplicate.encode()) != null);
+    assertThat(parkedReason(duplicate.encode())).contains("409").contains("already exists");
+    assertThat(usersWithEmail(email)).isEqualTo(1);
+  }
+}
