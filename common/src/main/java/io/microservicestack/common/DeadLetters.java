@@ -1,6 +1,7 @@
 package io.microservicestack.common;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BasicProperties;
 import io.vertx.core.Future;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
@@ -12,34 +13,40 @@ import java.util.Map;
  * Parks a message the application cannot process in its queue's dead-letter queue ({@link Topology#dlq}).
  *
  * <p>Done by the application rather than with {@code x-dead-letter-exchange}, so it works on any AMQP 0-9-1
- * broker: the body and headers are republished (persistent, through the default exchange) with the reason
- * in {@link Topology#REASON_HEADER}, the publish is confirmed, and only then is the original acked. The
- * client's channel must be in confirm mode ({@code confirmSelect} in its connection-established callback).
+ * broker: the body, properties and headers are republished (persistent, through the default exchange) with the
+ * reason in {@link Topology#REASON_HEADER} and the queue in {@code x-original-queue}, and the future completes
+ * once the broker confirmed it. The caller acks the original after that. The client's channel must be in
+ * confirm mode ({@code confirmSelect} in its connection-established callback).
  */
 public final class DeadLetters {
 
-  private static final long CONFIRM_TIMEOUT_MS = 5_000;
+  /** The most parking waits for the broker's publisher confirm. */
+  public static final long CONFIRM_TIMEOUT_MS = 5_000;
+  private static final int MAX_REASON_LENGTH = 500;
 
   private DeadLetters() {
   }
 
-  /** Republishes {@code message} to {@code queue}'s DLQ with {@code reason}, waits for the confirm, then acks it. */
-  public static Future<Void> park(RabbitMQClient client, String queue, RabbitMQMessage message, String reason) {
+  /** Republishes {@code message} to {@code queue}'s DLQ with {@code reason} and waits for the confirm. */
+  public static Future<Void> publish(RabbitMQClient client, String queue, RabbitMQMessage message, String reason) {
+    try {
+      return client.basicPublish("", Topology.dlq(queue), withReason(message.properties(), queue, reason), message.body())
+        .compose(v -> client.waitForConfirms(CONFIRM_TIMEOUT_MS));
+    } catch (RuntimeException e) {
+      // the client throws some failures (a closed connection) instead of failing the future
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** The original properties, persistent, with the reason and the original queue added to the headers. */
+  public static AMQP.BasicProperties withReason(BasicProperties properties, String queue, String reason) {
+    AMQP.BasicProperties original = properties instanceof AMQP.BasicProperties p ? p : new AMQP.BasicProperties();
     Map<String, Object> headers = new HashMap<>();
-    if (message.properties() != null && message.properties().getHeaders() != null) {
-      headers.putAll(message.properties().getHeaders());
+    if (original.getHeaders() != null) {
+      headers.putAll(original.getHeaders());
     }
-    headers.put(Topology.REASON_HEADER, reason);
+    headers.put(Topology.REASON_HEADER, reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason);
     headers.put("x-original-queue", queue);
-    AMQP.BasicProperties.Builder properties = new AMQP.BasicProperties.Builder()
-      .deliveryMode(2)
-      .headers(headers);
-    if (message.properties() != null) {
-      properties.contentType(message.properties().getContentType()).messageId(message.properties().getMessageId())
-        .type(message.properties().getType());
-    }
-    return client.basicPublish("", Topology.dlq(queue), properties.build(), message.body())
-      .compose(v -> client.waitForConfirms(CONFIRM_TIMEOUT_MS))
-      .compose(v -> client.basicAck(message.envelope().getDeliveryTag(), false));
+    return original.builder().headers(headers).deliveryMode(2).build();
   }
 }

@@ -1,5 +1,6 @@
 package io.microservicestack.stack;
 
+import io.microservicestack.slack.SlackVerticle;
 import io.microservicestack.user.UserQueueVerticle;
 import io.microservicestack.user.UserVerticle;
 import io.vertx.core.Deployable;
@@ -16,7 +17,8 @@ import java.util.stream.Collectors;
 /** A role the launcher can deploy: one service verticle, its config and its instance count. */
 public enum Role {
   USER("user", UserVerticle::new, StackConfig::user, Setting.USER_INSTANCES),
-  USER_QUEUE("user-queue", UserQueueVerticle::new, StackConfig::user, null);
+  USER_QUEUE("user-queue", UserQueueVerticle::new, StackConfig::user, null),
+  SLACK("slack", SlackVerticle::new, StackConfig::slack, null);
 
   /** The pseudo-role that deploys every role in one JVM. */
   public static final String ALL = "all";

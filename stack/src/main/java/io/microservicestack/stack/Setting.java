@@ -19,9 +19,12 @@ public enum Setting {
   PG_POOL_SIZE("16", "PostgreSQL connections, shared by every user-service instance of the JVM"),
   REDIS_URI("redis://127.0.0.1:6379", "Redis of the slack service"),
   REDIS_POOL_SIZE("8", "Redis connections of the slack service"),
+  REDIS_KEY_PREFIX("slack:", "prefix of every Redis key the slack service writes"),
   AMQP_URI("amqp://guest:guest@127.0.0.1:5672", "RabbitMQ (AMQP 0-9-1) for events and the user queue"),
   EVENTS_EXCHANGE("stack.events", "durable topic exchange of the domain events"),
   USER_QUEUE("user", "queue of create-user commands read by the user-queue role"),
+  SLACK_QUEUE("slack.user-created", "queue of the slack service's user.created consumer (bound to EVENTS_EXCHANGE)"),
+  SLACK_MAX_ATTEMPTS("5", "failed deliveries of an event before the slack consumer parks it in the DLQ"),
   RELAY_SWEEP_MS("1000", "how often the outbox relay looks for events left behind (ms)"),
   SLACK_WEBHOOK_URL("", "Slack incoming-webhook URL; empty: messages are stored, not posted"),
   USER_SERVICE_HOST("127.0.0.1", "where the gateway finds the user service"),
@@ -31,6 +34,15 @@ public enum Setting {
   PROXY_TIMEOUT_MS("5000", "gateway: an upstream slower than this is answered 504"),
   RPC_TIMEOUT_MS("3000", "gateway: an event-bus request slower than this is answered 504"),
   HEALTH_TIMEOUT_MS("2000", "gateway: each service's ping in /health times out after this"),
+  CLUSTER("false", "true: join a Hazelcast-clustered event bus (same as the --cluster argument)"),
+  CLUSTER_NAME("microservice-stack", "Hazelcast cluster name; only members with the same name join"),
+  CLUSTER_MEMBERS("127.0.0.1", "comma-separated hosts (or host:port) of the members to join over TCP-IP"),
+  CLUSTER_PORT("5701", "Hazelcast port; the next 19 are tried when it is taken"),
+  CLUSTER_INTERFACE("127.0.0.1", "interface Hazelcast binds and advertises; 'any' lets Hazelcast choose (containers)"),
+  CLUSTER_HOST("", "event-bus host; empty: the address Hazelcast advertises"),
+  CLUSTER_PUBLIC_HOST("", "event-bus host other members connect to, when it differs (NAT); empty: CLUSTER_HOST"),
+  CLUSTER_BUS_PORT("0", "event-bus TCP port; 0 picks a free one"),
+  CLUSTER_HEARTBEAT_TIMEOUT_S("5", "seconds without heartbeat before a member is dropped from the cluster"),
   LOG_LEVEL("INFO", "root log level (logback)");
 
   private final String defaultValue;

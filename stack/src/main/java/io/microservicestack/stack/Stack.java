@@ -24,10 +24,30 @@ public final class Stack {
     this.roles = roles;
   }
 
-  /** Starts Vert.x and deploys {@code roles}; on a failed deployment Vert.x is closed again. */
+  /**
+   * Starts Vert.x (clustered when {@code CLUSTER} is true) and deploys {@code roles}; on a failed deployment
+   * Vert.x is closed again.
+   */
   public static Future<Stack> start(StackConfig config, Set<Role> roles) {
-    Vertx vertx = Vertx.vertx(new VertxOptions());
     long started = System.nanoTime();
+    return vertx(config).compose(vertx -> deploy(vertx, config, roles).map(stack -> {
+      LOG.info("Stack up with roles {} in {} ms{}", roles, (System.nanoTime() - started) / 1_000_000,
+        vertx.isClustered() ? " (clustered, cluster " + config.get(Setting.CLUSTER_NAME) + ")" : "");
+      return stack;
+    }));
+  }
+
+  private static Future<Vertx> vertx(StackConfig config) {
+    if (!Boolean.parseBoolean(config.get(Setting.CLUSTER))) {
+      return Future.succeededFuture(Vertx.vertx(new VertxOptions()));
+    }
+    return Vertx.builder()
+      .with(Clustering.vertxOptions(config))
+      .withClusterManager(Clustering.clusterManager(config))
+      .buildClustered();
+  }
+
+  private static Future<Stack> deploy(Vertx vertx, StackConfig config, Set<Role> roles) {
     List<Future<String>> deployments = new ArrayList<>();
     for (Role role : roles) {
       deployments.add(vertx.deployVerticle(role.verticle(), new DeploymentOptions()
@@ -35,10 +55,7 @@ public final class Stack {
         .setInstances(role.instances(config))));
     }
     return Future.all(deployments)
-      .map(v -> {
-        LOG.info("Stack up with roles {} in {} ms", roles, (System.nanoTime() - started) / 1_000_000);
-        return new Stack(vertx, roles);
-      })
+      .map(v -> new Stack(vertx, roles))
       .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
   }
 

@@ -61,4 +61,20 @@ public final class StackConfig {
       .put("commandQueue", get(Setting.USER_QUEUE))
       .put("relaySweepMs", intValue(Setting.RELAY_SWEEP_MS));
   }
+
+  /** Config of the slack service. */
+  public JsonObject slack() {
+    JsonObject slack = new JsonObject()
+      .put("httpHost", get(Setting.HTTP_HOST))
+      .put("httpPort", intValue(Setting.SLACK_HTTP_PORT))
+      .put("redisUri", get(Setting.REDIS_URI))
+      .put("redisPoolSize", intValue(Setting.REDIS_POOL_SIZE))
+      .put("keyPrefix", get(Setting.REDIS_KEY_PREFIX))
+      .put("amqpUri", get(Setting.AMQP_URI))
+      .put("eventsExchange", get(Setting.EVENTS_EXCHANGE))
+      .put("userCreatedQueue", get(Setting.SLACK_QUEUE))
+      .put("maxAttempts", intValue(Setting.SLACK_MAX_ATTEMPTS));
+    String webhook = get(Setting.SLACK_WEBHOOK_URL);
+    return webhook.isBlank() ? slack : slack.put("slackWebhookUrl", webhook);
+  }
 }

@@ -3,16 +3,16 @@ package io.microservicestack.stack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The launcher: {@code java -jar stack.jar [all|user|user-queue|slack|gateway ...]}.
+ * The launcher: {@code java -jar stack.jar [all|user|user-queue|slack|gateway ...] [--cluster]}.
  *
- * <p>Settings come from environment variables (see {@link Setting}); SIGTERM undeploys everything gracefully.
+ * <p>Settings come from environment variables (see {@link Setting}); {@code --cluster} joins the clustered
+ * event bus. SIGTERM undeploys everything gracefully (in-flight requests finish, pools close) and leaves the cluster.
  */
 public final class StackMain {
 
@@ -25,7 +25,8 @@ public final class StackMain {
   public static void main(String[] args) {
     Stack stack;
     try {
-      stack = Stack.start(StackConfig.from(settings()), Role.parse(List.of(args))).await(120, TimeUnit.SECONDS);
+      Launch launch = Launch.parse(args, settings());
+      stack = Stack.start(launch.config(), launch.roles()).await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.error("The stack failed to start", e);
       System.exit(1);

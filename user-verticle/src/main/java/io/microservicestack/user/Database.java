@@ -92,8 +92,8 @@ public final class Database {
         .locations("classpath:db/migration/users")
         .load()
         .migrate();
-      LOG.info("PostgreSQL schema {} at version {} ({} migrations applied)", config.pgSchema(),
-        result.targetSchemaVersion, result.migrationsExecuted);
+      LOG.info("PostgreSQL schema {}: {} migrations applied, now at version {}", config.pgSchema(),
+        result.migrationsExecuted, result.targetSchemaVersion == null ? result.initialSchemaVersion : result.targetSchemaVersion);
       return null;
     }, false);
   }

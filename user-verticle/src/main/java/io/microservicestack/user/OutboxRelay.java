@@ -46,6 +46,8 @@ public final class OutboxRelay {
   private Future<?> schemaReady;
   private boolean running;
   private boolean again;
+  private boolean stopped;
+  private Future<Integer> current = Future.succeededFuture(0);
   private long sweepTimer = -1;
 
   private OutboxRelay(Vertx vertx, Pool pool, String exchange) {
@@ -73,13 +75,17 @@ public final class OutboxRelay {
 
   /** Asks for a run soon; runs never overlap, and a nudge during a run causes one more run after it. */
   public void nudge() {
+    if (stopped) {
+      return;
+    }
     if (running) {
       again = true;
       return;
     }
     running = true;
     again = false;
-    relayBatch().onComplete(ar -> {
+    current = relayBatch();
+    current.onComplete(ar -> {
       running = false;
       if (ar.failed()) {
         LOG.warn("Outbox relay run failed, the rows stay for the next run: {}", ar.cause().getMessage());
@@ -89,9 +95,11 @@ public final class OutboxRelay {
     });
   }
 
+  /** Stops sweeping, lets a run in progress finish, and closes the RabbitMQ connection. */
   public Future<Void> stop() {
+    stopped = true;
     vertx.cancelTimer(sweepTimer);
-    return client == null ? Future.succeededFuture() : client.stop();
+    return current.<Void>transform(ar -> client == null ? Future.succeededFuture() : client.stop());
   }
 
   /** One transaction: lock a batch, publish it with confirms, delete it. The number of rows relayed. */

@@ -91,7 +91,8 @@ public class UserQueueVerticle extends VerticleBase {
       String reason = pe.problem().status() + " " + pe.problem().title() + ": " + pe.problem().detail()
         + (pe.problem().errors().isEmpty() ? "" : " " + pe.problem().errors());
       LOG.info("Parking a create-user command in {}: {}", config.commandQueue() + ".dlq", reason);
-      return DeadLetters.park(client, config.commandQueue(), message, reason);
+      return DeadLetters.publish(client, config.commandQueue(), message, reason)
+        .compose(v -> client.basicAck(message.envelope().getDeliveryTag(), false));
     }
     LOG.warn("A create-user command failed, requeueing it in {} ms: {}", RETRY_DELAY_MS, failure.getMessage());
     return vertx.timer(RETRY_DELAY_MS)

@@ -1,0 +1,75 @@
+package io.microservicestack.slack;
+
+import io.microservicestack.common.Problem;
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A page of a channel's messages, newest first: {@code limit} items after skipping {@code offset}.
+ *
+ * <p>{@code limit} defaults to {@value #DEFAULT_LIMIT} and must be 1..{@value #MAX_LIMIT} (a larger one is
+ * rejected with 400, not clamped, so a client never silently gets less than it asked for);
+ * {@code offset} defaults to 0 and must not be negative.
+ *
+ * @param channel the channel
+ * @param limit   how many messages at most
+ * @param offset  how many of the newest messages to skip
+ */
+public record MessageQuery(String channel, int limit, int offset) {
+
+  public static final int DEFAULT_LIMIT = 10;
+  public static final int MAX_LIMIT = 100;
+
+  /**
+   * Validates the parameters (strings from a query string, or JSON values from an RPC body).
+   *
+   * @throws io.microservicestack.common.ProblemException 400 naming every invalid parameter
+   */
+  public static MessageQuery of(Object channel, Object limit, Object offset) {
+    Map<String, List<String>> errors = new LinkedHashMap<>();
+    String name = SlackMessage.text(new JsonObject().put("channel", channel), "channel", SlackMessage.MAX_CHANNEL_LENGTH, errors);
+    int size = integer("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT, errors);
+    int skip = integer("offset", offset, 0, 0, Integer.MAX_VALUE, errors);
+    if (!errors.isEmpty()) {
+      throw Problem.validation(errors).exception();
+    }
+    return new MessageQuery(name, size, skip);
+  }
+
+  /** Validates an RPC body {@code {"channel", "limit"?, "offset"?}}. */
+  public static MessageQuery fromJson(JsonObject body) {
+    JsonObject json = body == null ? new JsonObject() : body;
+    return of(json.getValue("channel"), json.getValue("limit"), json.getValue("offset"));
+  }
+
+  /** The answer for these messages: {@code {"channel", "items": [message...], "limit", "offset"}}. */
+  public JsonObject page(List<SlackMessage> items) {
+    return new JsonObject()
+      .put("channel", channel)
+      .put("items", items.stream().map(SlackMessage::toJson).toList())
+      .put("limit", limit)
+      .put("offset", offset);
+  }
+
+  private static int integer(String field, Object value, int defaultValue, int min, int max, Map<String, List<String>> errors) {
+    if (value == null) {
+      return defaultValue;
+    }
+    long number;
+    try {
+      number = value instanceof Integer || value instanceof Long ? ((Number) value).longValue() : Long.parseLong(value.toString().trim());
+    } catch (NumberFormatException e) {
+      errors.put(field, List.of("must be an integer"));
+      return defaultValue;
+    }
+    if (number < min) {
+      errors.put(field, List.of("must be at least " + min));
+    } else if (number > max) {
+      errors.put(field, List.of("must be at most " + max));
+    }
+    return (int) Math.max(min, Math.min(max, number));
+  }
+}

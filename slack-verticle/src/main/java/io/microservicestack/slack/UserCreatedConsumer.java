@@ -1,0 +1,255 @@
+package io.microservicestack.slack;
+
+import io.microservicestack.common.Amqp;
+import io.microservicestack.common.DeadLetters;
+import io.microservicestack.common.Topology;
+import io.microservicestack.common.UserCreated;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.QueueOptions;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQConsumer;
+import io.vertx.rabbitmq.RabbitMQMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Consumes {@code user.created} events from the queue {@code userCreatedQueue} (bound to the topic exchange
+ * {@code eventsExchange}) and writes "User &lt;email&gt; created" to channel {@value #CHANNEL}, then posts it to Slack.
+ *
+ * <p>Delivery guarantees:
+ * <ul>
+ *   <li>a message is acked only after its Redis write; the write and the "already processed?" check are one
+ *       atomic script keyed by the event id, so a redelivered event never adds a second message;</li>
+ *   <li>a message that is not a valid event is parked at once; one whose processing failed {@code maxAttempts}
+ *       times (counted in Redis) is parked: published, with a publisher confirm, to {@code <queue>.dlq} with its
+ *       body and headers plus {@code x-reason}, then acked;</li>
+ *   <li>when Redis cannot be reached the message is nacked with requeue after {@code redeliveryDelayMs}: never lost.</li>
+ * </ul>
+ * The RabbitMQ client reconnects forever and re-declares the topology on every connection; after a reconnect
+ * it re-subscribes this consumer by itself (vertx-rabbitmq-client restarts a consumer whose channel shut down).
+ * Acks of deliveries from a channel that has since closed are skipped: the broker has requeued those messages.
+ */
+public final class UserCreatedConsumer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UserCreatedConsumer.class);
+  /** The channel the consumer writes to. */
+  public static final String CHANNEL = "#user";
+  /** Unacked deliveries the broker may push at once. */
+  static final int PREFETCH = 100;
+
+  private final Vertx vertx;
+  private final SlackConfig config;
+  private final MessageStore store;
+  private final SlackNotifier notifier;
+  private final String dlq;
+  private final Promise<Void> subscribed = Promise.promise();
+  private final AtomicBoolean subscribing = new AtomicBoolean();
+  private final AtomicLong connections = new AtomicLong();
+  private volatile RabbitMQClient client;
+  private volatile RabbitMQConsumer consumer;
+  private volatile boolean stopped;
+
+  public UserCreatedConsumer(Vertx vertx, SlackConfig config, MessageStore store, SlackNotifier notifier) {
+    this.vertx = vertx;
+    this.config = config;
+    this.store = store;
+    this.notifier = notifier;
+    this.dlq = Topology.dlq(config.userCreatedQueue());
+  }
+
+  /**
+   * Connects, declares the topology and subscribes. Completes once the consumer is subscribed; while RabbitMQ
+   * cannot be reached the client keeps trying every {@code amqpReconnectMs} and the future stays pending.
+   */
+  public Future<Void> start() {
+    String name = "slack consumer of " + config.userCreatedQueue();
+    return Amqp.start(vertx, Amqp.options(config.amqpUri(), config.amqpReconnectMs()), name, this::onConnected)
+      .compose(c -> subscribed.future());
+  }
+
+  /** Whether the client is connected to RabbitMQ now and the consumer subscribed. */
+  public boolean isConnected() {
+    RabbitMQClient c = client;
+    return c != null && c.isConnected() && subscribed.future().succeeded();
+  }
+
+  /** Cancels the consumer (so the client does not restart it) and closes the connection. */
+  public Future<Void> stop() {
+    stopped = true;
+    RabbitMQConsumer current = consumer;
+    RabbitMQClient c = client;
+    Future<Void> cancelled = current == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      try {
+        current.cancel();
+      } catch (RuntimeException e) {
+        LOG.debug("Cancelling the consumer of {} on a closed channel: {}", config.userCreatedQueue(), e.toString());
+      }
+      return null;
+    });
+    return cancelled
+      .compose(v -> c == null ? Future.<Void>succeededFuture() : c.stop())
+      .recover(e -> {
+        LOG.warn("Stopping the RabbitMQ client failed: {}", e.toString());
+        return Future.succeededFuture();
+      });
+  }
+
+  /**
+   * Runs on every (re)connection. The prefetch comes first: it applies to consumers created after it, and the
+   * client's own restart of the consumer after a reconnect waits for the reconnect to finish, so it queues behind.
+   */
+  private Future<Void> onConnected(RabbitMQClient c) {
+    client = c;
+    connections.incrementAndGet();
+    if (stopped) {
+      return c.stop();
+    }
+    return safely(() -> c.basicQos(PREFETCH))
+      .compose(v -> c.confirmSelect())
+      .compose(v -> Amqp.declareTopicExchange(c, config.eventsExchange()))
+      .compose(v -> Amqp.declareQueueWithDlq(c, config.userCreatedQueue(), config.eventsExchange(), Topology.USER_CREATED))
+      .compose(v -> subscribeOnce(c))
+      .onFailure(subscribed::tryFail);
+  }
+
+  /** Subscribes on the first connection; on later ones the client restarts the same consumer itself. */
+  private Future<Void> subscribeOnce(RabbitMQClient c) {
+    if (!subscribing.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    return c.basicConsumer(config.userCreatedQueue(), new QueueOptions().setAutoAck(false))
+      .onSuccess(created -> {
+        created.exceptionHandler(e -> LOG.warn("Consumer of {} failed", config.userCreatedQueue(), e));
+        created.handler(this::handle);
+        consumer = created;
+        subscribed.tryComplete();
+        LOG.info("Consuming {} (exchange {}, routing key {})", config.userCreatedQueue(), config.eventsExchange(), Topology.USER_CREATED);
+      })
+      .onFailure(e -> subscribing.set(false))
+      .mapEmpty();
+  }
+
+  private void handle(RabbitMQMessage message) {
+    Delivery delivery = new Delivery(message, connections.get());
+    UserCreated event;
+    try {
+      event = parse(message.body());
+    } catch (IllegalArgumentException e) {
+      park(delivery, "unprocessable: " + e.getMessage());
+      return;
+    }
+    record(event)
+      .onSuccess(v -> ack(delivery))
+      .onFailure(e -> retryOrPark(delivery, event, e));
+  }
+
+  static UserCreated parse(Buffer body) {
+    Object json;
+    try {
+      json = body == null || body.length() == 0 ? null : Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException("the body is not JSON");
+    }
+    return UserCreated.fromJson(json instanceof JsonObject object ? object : null);
+  }
+
+  /** Writes the event's message once and, when written now, posts it to Slack. */
+  private Future<Void> record(UserCreated event) {
+    String id = event.id().toString();
+    SlackMessage message = new SlackMessage(id, CHANNEL, "User " + event.user().getString("email") + " created", Instant.now());
+    return store.addOnce(id, message).map(added -> {
+      if (added) {
+        notifier.postInBackground(message);
+      } else {
+        LOG.info("Event {} was already processed; acknowledging its redelivery", id);
+      }
+      return null;
+    });
+  }
+
+  private void retryOrPark(Delivery delivery, UserCreated event, Throwable failure) {
+    String id = event.id().toString();
+    store.countFailure(id)
+      .onSuccess(attempts -> {
+        if (attempts >= config.maxAttempts()) {
+          park(delivery, "failed " + attempts + " times: " + failure.getMessage());
+        } else {
+          LOG.warn("Event {} failed (attempt {} of {}): {}; requeueing", id, attempts, config.maxAttempts(), failure.toString());
+          requeueLater(delivery);
+        }
+      })
+      .onFailure(e -> {
+        LOG.warn("Event {} failed and Redis is unreachable ({}); requeueing", id, failure.toString());
+        requeueLater(delivery);
+      });
+  }
+
+  /** Publishes the message, with a publisher confirm, to the dead-letter queue, then acks it. */
+  private void park(Delivery delivery, String reason) {
+    LOG.warn("Parking a message of {} in {}: {}", config.userCreatedQueue(), dlq, reason);
+    RabbitMQClient c = client;
+    RabbitMQMessage message = delivery.message();
+    DeadLetters.publish(c, config.userCreatedQueue(), message, reason)
+      .onSuccess(v -> ack(delivery))
+      .onFailure(e -> {
+        LOG.warn("Could not park a message in {}: {}; requeueing it", dlq, e.toString());
+        requeueLater(delivery);
+      });
+  }
+
+  private void ack(Delivery delivery) {
+    if (stale(delivery)) {
+      LOG.debug("Not acking a delivery of a closed channel; the broker redelivers it");
+      return;
+    }
+    safely(() -> client.basicAck(delivery.tag(), false))
+      .onFailure(e -> LOG.warn("Ack of a message of {} failed: {}; it will be redelivered", config.userCreatedQueue(), e.toString()));
+  }
+
+  /** Hands the message back to the broker after a pause, so that a failing event does not spin. */
+  private void requeueLater(Delivery delivery) {
+    vertx.setTimer(Math.max(1, config.redeliveryDelayMs()), id -> {
+      if (stopped || stale(delivery)) {
+        return;
+      }
+      safely(() -> client.basicNack(delivery.tag(), false, true))
+        .onFailure(e -> LOG.warn("Nack of a message of {} failed: {}", config.userCreatedQueue(), e.toString()));
+    });
+  }
+
+  /** A delivery of an earlier connection or consumer: its tag means nothing on the current channel. */
+  private boolean stale(Delivery delivery) {
+    RabbitMQConsumer current = consumer;
+    return delivery.connection() != connections.get()
+      || current == null
+      || !Objects.equals(current.consumerTag(), delivery.message().consumerTag());
+  }
+
+  /** The client throws some failures (e.g. a closed connection) instead of failing the future. */
+  private static <T> Future<T> safely(Supplier<Future<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** A delivery and the connection it came on. */
+  private record Delivery(RabbitMQMessage message, long connection) {
+    long tag() {
+      return message.envelope().getDeliveryTag();
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.microservicestack.slack;
+
+import io.microservicestack.common.testing.TestServers;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Deploys the slack service against the real Redis and RabbitMQ with names no other test uses, and cleans up. */
+final class SlackTestSupport {
+
+  static final long AWAIT_SECONDS = 15;
+
+  private SlackTestSupport() {
+  }
+
+  /** A config with a unique key prefix, exchange and queue, a free port, and fast retries. */
+  static JsonObject config() {
+    return new JsonObject()
+      .put("httpHost", "127.0.0.1")
+      .put("httpPort", 0)
+      .put("redisUri", TestServers.redisUri())
+      .put("keyPrefix", TestServers.unique("slacktest") + ":")
+      .put("amqpUri", TestServers.amqpUri())
+      .put("amqpReconnectMs", 200)
+      .put("eventsExchange", TestServers.unique("slacktest.events"))
+      .put("userCreatedQueue", TestServers.unique("slacktest.user-created"))
+      .put("redeliveryDelayMs", 100)
+      .put("slackBackoffMs", 50);
+  }
+
+  /** Deploys a verticle with {@code config} and returns it (its port is bound). */
+  static SlackVerticle deploy(Vertx vertx, JsonObject config) {
+    SlackVerticle verticle = new SlackVerticle();
+    await(vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config)));
+    return verticle;
+  }
+
+  /**
+   * Deploys a verticle and waits (bounded) until it is healthy: its event consumer subscribes in the
+   * background, and events published before that would find no queue bound yet.
+   */
+  static SlackVerticle deployHealthy(Vertx vertx, JsonObject config) {
+    SlackVerticle verticle = deploy(vertx, config);
+    WebClient web = WebClient.create(vertx);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(AWAIT_SECONDS))
+      .until(() -> get(web, verticle.actualPort(), "/health").statusCode() == 200);
+    web.close();
+    return verticle;
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.await(AWAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("no result within " + AWAIT_SECONDS + " s", e);
+    }
+  }
+
+  static HttpResponse<Buffer> get(WebClient client, int port, String uri) {
+    return await(client.get(port, "127.0.0.1", uri).send());
+  }
+
+  static HttpResponse<Buffer> postJson(WebClient client, int port, String body) {
+    return await(client.post(port, "127.0.0.1", "/").putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body)));
+  }
+
+  /** The messages of {@code channel} as answered by {@code GET /messages}. */
+  static List<JsonObject> messages(WebClient client, int port, String channel, int limit) {
+    HttpResponse<Buffer> response = get(client, port, "/messages?channel=" + encode(channel) + "&limit=" + limit);
+    if (response.statusCode() != 200) {
+      throw new AssertionError("GET /messages answered " + response.statusCode() + ": " + response.bodyAsString());
+    }
+    List<JsonObject> items = new ArrayList<>();
+    response.bodyAsJsonObject().getJsonArray("items").forEach(item -> items.add((JsonObject) item));
+    return items;
+  }
+
+  static String encode(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** A RabbitMQ client straight to the broker, for publishing and reading queues in tests. */
+  static RabbitMQClient rabbit(Vertx vertx) {
+    RabbitMQClient client = RabbitMQClient.create(vertx, new RabbitMQOptions().setUri(TestServers.amqpUri()));
+    await(client.start());
+    return client;
+  }
+
+  static Redis redis(Vertx vertx) {
+    return Redis.createClient(vertx, TestServers.redisUri());
+  }
+
+  static URI redisAddress() {
+    return URI.create(TestServers.redisUri());
+  }
+
+  static URI amqpAddress() {
+    return URI.create(TestServers.amqpUri());
+  }
+
+  /** Deletes the test's exchange, queues and Redis keys. */
+  static void cleanUp(Vertx vertx, JsonObject config) {
+    RabbitMQClient client = rabbit(vertx);
+    String queue = config.getString("userCreatedQueue");
+    await(client.queueDelete(queue).recover(e -> Future.succeededFuture())
+      .compose(v -> client.queueDelete(queue + ".dlq")).recover(e -> Future.succeededFuture())
+      .compose(v -> client.exchangeDelete(config.getString("eventsExchange"))).recover(e -> Future.succeededFuture())
+      .eventually(client::stop));
+    Redis redis = redis(vertx);
+    await(redis.send(Request.cmd(Command.KEYS).arg(config.getString("keyPrefix") + "*"))
+      .compose(keys -> {
+        if (keys == null || keys.size() == 0) {
+          return Future.succeededFuture();
+        }
+        Request del = Request.cmd(Command.DEL);
+        for (Response key : keys) {
+          del.arg(key.toString());
+        }
+        return redis.send(del);
+      })
+      .eventually(redis::close));
+  }
+}

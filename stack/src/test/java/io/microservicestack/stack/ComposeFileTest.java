@@ -1,0 +1,165 @@
+package io.microservicestack.stack;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * No Docker engine runs here, so the compose deployment is checked by reading it: every stack container runs a
+ * real role, sets only settings the stack reads, publishes the ports it listens on, and names every clustered
+ * service in its member list.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("The compose deployment")
+class ComposeFileTest {
+
+  private static final Path COMPOSE = Path.of("..", "compose");
+  private static final Set<String> INFRA = Set.of("postgres", "redis", "rabbitmq");
+  private Map<String, Map<String, Object>> services;
+
+  @BeforeAll
+  @SuppressWarnings("unchecked")
+  void read() throws Exception {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    Map<String, Object> compose = new Yaml(options).load(Files.readString(COMPOSE.resolve("docker-compose.yml")));
+    services = (Map<String, Map<String, Object>>) compose.get("services");
+  }
+
+  /** The containers that run stack.jar: those with a command and no image of their own other than the stack's. */
+  private Map<String, Map<String, Object>> stackServices() {
+    Map<String, Map<String, Object>> stack = new LinkedHashMap<>();
+    services.forEach((name, service) -> {
+      if ("microservice-stack:latest".equals(service.get("image"))) {
+        stack.put(name, service);
+      }
+    });
+    return stack;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> command(Map<String, Object> service) {
+    return (List<String>) service.get("command");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> environment(Map<String, Object> service) {
+    return (Map<String, Object>) service.getOrDefault("environment", Map.of());
+  }
+
+  private static StackConfig config(Map<String, Object> service) {
+    Map<String, String> env = new LinkedHashMap<>();
+    environment(service).forEach((k, v) -> env.put(k, String.valueOf(v)));
+    return StackConfig.from(env);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> containerPorts(Map<String, Object> service) {
+    return ((List<String>) service.getOrDefault("ports", List.of())).stream()
+      .map(p -> p.substring(p.lastIndexOf(':') + 1)).toList();
+  }
+
+  @Test
+  @DisplayName("Runs the four roles, each in its own container, clustered")
+  void runsEveryRole() {
+    List<String> roles = new ArrayList<>();
+    stackServices().forEach((name, service) -> {
+      List<String> command = command(service);
+      assertThat(command).as(name).contains(Launch.CLUSTER_FLAG);
+      Launch launch = Launch.parse(command.toArray(String[]::new), Map.of());
+      assertThat(launch.roles()).as(name).hasSize(1);
+      roles.add(launch.roles().iterator().next().roleName());
+    });
+    assertThat(roles).containsExactlyInAnyOrder(Arrays.stream(Role.values()).map(Role::roleName).toArray(String[]::new));
+  }
+
+  @Test
+  @DisplayName("Sets only environment variables the stack reads")
+  void setsOnlyKnownSettings() {
+    stackServices().forEach((name, service) ->
+      assertThat(environment(service).keySet()).as(name).allSatisfy(key -> assertThat(Setting.named(key)).as(key).isPresent()));
+  }
+
+  @Test
+  @DisplayName("Publishes each service on the port it listens on, and the gateway proxies to those ports")
+  void portsAgree() {
+    assertThat(containerPorts(services.get("user"))).containsExactly(config(services.get("user")).get(Setting.USER_HTTP_PORT));
+    assertThat(containerPorts(services.get("slack"))).containsExactly(config(services.get("slack")).get(Setting.SLACK_HTTP_PORT));
+    StackConfig gateway = config(services.get("gateway"));
+    assertThat(containerPorts(services.get("gateway"))).containsExactly(gateway.get(Setting.GATEWAY_HTTP_PORT));
+    assertThat(gateway.get(Setting.USER_SERVICE_HOST)).isEqualTo("user");
+    assertThat(gateway.get(Setting.USER_SERVICE_PORT)).isEqualTo(config(services.get("user")).get(Setting.USER_HTTP_PORT));
+    assertThat(gateway.get(Setting.SLACK_SERVICE_HOST)).isEqualTo("slack");
+    assertThat(gateway.get(Setting.SLACK_SERVICE_PORT)).isEqualTo(config(services.get("slack")).get(Setting.SLACK_HTTP_PORT));
+    assertThat(List.of("8100", "8101", "8102")).containsExactly(
+      Setting.GATEWAY_HTTP_PORT.defaultValue(), Setting.USER_HTTP_PORT.defaultValue(), Setting.SLACK_HTTP_PORT.defaultValue());
+  }
+
+  @Test
+  @DisplayName("Names every clustered service in the cluster member list, and lets Hazelcast pick the container's interface")
+  void memberListNamesTheServices() {
+    stackServices().forEach((name, service) -> {
+      StackConfig config = config(service);
+      Set<String> members = Arrays.stream(config.get(Setting.CLUSTER_MEMBERS).split(","))
+        .map(String::trim).collect(Collectors.toSet());
+      assertThat(members).as(name).isEqualTo(stackServices().keySet());
+      assertThat(config.get(Setting.CLUSTER_INTERFACE)).as(name).isEqualTo("any");
+    });
+  }
+
+  @Test
+  @DisplayName("Points every service at the compose servers, which have healthchecks the services wait for")
+  @SuppressWarnings("unchecked")
+  void waitsForHealthyServers() {
+    for (String server : INFRA) {
+      assertThat(services.get(server)).as(server).containsKey("healthcheck");
+    }
+    stackServices().forEach((name, service) -> {
+      StackConfig config = config(service);
+      assertThat(config.get(Setting.PG_URI)).contains("@postgres:5432/");
+      assertThat(config.get(Setting.REDIS_URI)).isEqualTo("redis://redis:6379");
+      assertThat(config.get(Setting.AMQP_URI)).contains("@rabbitmq:5672");
+      Map<String, Map<String, String>> dependsOn = (Map<String, Map<String, String>>) service.get("depends_on");
+      assertThat(dependsOn).as(name).isNotEmpty();
+      dependsOn.values().forEach(condition -> assertThat(condition.get("condition")).isEqualTo("service_healthy"));
+    });
+  }
+
+  @Test
+  @DisplayName("Builds one image in stages, runs it as a non-root user with an exec-form entrypoint and Hazelcast's JVM flags")
+  void dockerfileIsSound() throws Exception {
+    List<String> lines = Files.readAllLines(COMPOSE.resolve("Dockerfile"));
+    assertThat(lines.stream().filter(l -> l.startsWith("FROM ")).count()).isGreaterThanOrEqualTo(2);
+    assertThat(lines).anyMatch(l -> l.matches("USER \\w+") && !l.equals("USER root"));
+    String dockerfile = String.join("\n", lines);
+    String entrypoint = dockerfile.substring(dockerfile.indexOf("ENTRYPOINT"));
+    assertThat(entrypoint).startsWith("ENTRYPOINT [\"java\"");
+    for (String flag : List.of("java.base/jdk.internal.ref=ALL-UNNAMED", "java.base/java.lang=ALL-UNNAMED",
+      "java.base/sun.nio.ch=ALL-UNNAMED", "java.management/sun.management=ALL-UNNAMED",
+      "jdk.management/com.sun.management.internal=ALL-UNNAMED", "-Dvertx.hazelcast.config=/app/cluster.xml")) {
+      assertThat(entrypoint).contains(flag);
+    }
+  }
+
+  @Test
+  @DisplayName("Ships the same cluster.xml as the jar")
+  void clusterXmlMatchesTheJar() throws Exception {
+    assertThat(Files.readString(COMPOSE.resolve("cluster.xml")))
+      .isEqualTo(Files.readString(Path.of("src", "main", "resources", "cluster.xml")));
+  }
+}
