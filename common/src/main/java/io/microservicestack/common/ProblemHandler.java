@@ -42,7 +42,13 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Problem problem = problemOf(ctx);
     if (problem.status() >= 500) {
-      LOG.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), problem.status(), ctx.failure());
+      Throwable failure = ctx.failure();
+      if (failure instanceof ProblemException || failure instanceof ReplyException) {
+        // an expected outcome (a dependency down, a timeout): no stack trace
+        LOG.warn("{} {} answered {}: {}", ctx.request().method(), ctx.request().path(), problem.status(), problem.detail());
+      } else {
+        LOG.error("{} {} failed with {}", ctx.request().method(), ctx.request().path(), problem.status(), failure);
+      }
     }
     send(ctx.response(), problem);
   }

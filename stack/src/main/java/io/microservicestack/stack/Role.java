@@ -1,5 +1,6 @@
 package io.microservicestack.stack;
 
+import io.microservicestack.gateway.GatewayVerticle;
 import io.microservicestack.slack.SlackVerticle;
 import io.microservicestack.user.UserQueueVerticle;
 import io.microservicestack.user.UserVerticle;
@@ -18,7 +19,8 @@ import java.util.stream.Collectors;
 public enum Role {
   USER("user", UserVerticle::new, StackConfig::user, Setting.USER_INSTANCES),
   USER_QUEUE("user-queue", UserQueueVerticle::new, StackConfig::user, null),
-  SLACK("slack", SlackVerticle::new, StackConfig::slack, null);
+  SLACK("slack", SlackVerticle::new, StackConfig::slack, null),
+  GATEWAY("gateway", GatewayVerticle::new, StackConfig::gateway, Setting.GATEWAY_INSTANCES);
 
   /** The pseudo-role that deploys every role in one JVM. */
   public static final String ALL = "all";

@@ -34,6 +34,8 @@ public enum Setting {
   PROXY_TIMEOUT_MS("5000", "gateway: an upstream slower than this is answered 504"),
   RPC_TIMEOUT_MS("3000", "gateway: an event-bus request slower than this is answered 504"),
   HEALTH_TIMEOUT_MS("2000", "gateway: each service's ping in /health times out after this"),
+  WS_MAX_BUFFERED("1000", "gateway: frames a slow websocket client may have queued before it is closed (1008)"),
+  WS_PING_INTERVAL_MS("30000", "gateway: websocket keep-alive ping interval"),
   CLUSTER("false", "true: join a Hazelcast-clustered event bus (same as the --cluster argument)"),
   CLUSTER_NAME("microservice-stack", "Hazelcast cluster name; only members with the same name join"),
   CLUSTER_MEMBERS("127.0.0.1", "comma-separated hosts (or host:port) of the members to join over TCP-IP"),

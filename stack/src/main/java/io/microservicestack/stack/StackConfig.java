@@ -77,4 +77,20 @@ public final class StackConfig {
     String webhook = get(Setting.SLACK_WEBHOOK_URL);
     return webhook.isBlank() ? slack : slack.put("slackWebhookUrl", webhook);
   }
+
+  /** Config of the gateway. */
+  public JsonObject gateway() {
+    return new JsonObject()
+      .put("httpHost", get(Setting.HTTP_HOST))
+      .put("httpPort", intValue(Setting.GATEWAY_HTTP_PORT))
+      .put("userHost", get(Setting.USER_SERVICE_HOST))
+      .put("userPort", intValue(Setting.USER_SERVICE_PORT))
+      .put("slackHost", get(Setting.SLACK_SERVICE_HOST))
+      .put("slackPort", intValue(Setting.SLACK_SERVICE_PORT))
+      .put("proxyTimeoutMs", intValue(Setting.PROXY_TIMEOUT_MS))
+      .put("rpcTimeoutMs", intValue(Setting.RPC_TIMEOUT_MS))
+      .put("healthTimeoutMs", intValue(Setting.HEALTH_TIMEOUT_MS))
+      .put("wsMaxBuffered", intValue(Setting.WS_MAX_BUFFERED))
+      .put("wsPingIntervalMs", intValue(Setting.WS_PING_INTERVAL_MS));
+  }
 }

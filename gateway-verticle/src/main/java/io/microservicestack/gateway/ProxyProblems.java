@@ -1,0 +1,67 @@
+package io.microservicestack.gateway;
+
+import io.microservicestack.common.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.MediaType;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyInterceptor;
+import io.vertx.httpproxy.ProxyResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The first interceptor of every proxy: turns a failed exchange with the upstream into an
+ * {@code application/problem+json} answer instead of vertx-http-proxy's empty 502.
+ *
+ * <ul>
+ *   <li>the upstream cannot be reached (connection refused, connect timeout): 503 Service Unavailable;</li>
+ *   <li>the upstream sent nothing for the proxy timeout, or no pooled connection was free in time: 504 Gateway Timeout;</li>
+ *   <li>anything else before the response head (connection reset, malformed response): 502 Bad Gateway.</li>
+ * </ul>
+ * A failure after the upstream's response head was relayed cannot be answered any more: the connection is closed.
+ */
+final class ProxyProblems implements ProxyInterceptor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyProblems.class);
+  private static final MediaType PROBLEM_JSON = MediaType.parse(Problem.CONTENT_TYPE);
+
+  private final String service;
+  private final String address;
+  private final long timeoutMs;
+
+  ProxyProblems(String service, String host, int port, long timeoutMs) {
+    this.service = service;
+    this.address = host + ":" + port;
+    this.timeoutMs = timeoutMs;
+  }
+
+  @Override
+  public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+    return context.sendRequest().recover(failure -> Future.succeededFuture(problemResponse(context, failure)));
+  }
+
+  private ProxyResponse problemResponse(ProxyContext context, Throwable failure) {
+    Problem problem = problemOf(failure);
+    LOG.warn("{} {} to the {} service at {} answered {}: {}", context.request().getMethod(), context.request().getURI(),
+      service, address, problem.status(), failure.toString());
+    Buffer body = problem.toJson().toBuffer();
+    return context.request().release().response()
+      .setStatusCode(problem.status())
+      .setBody(Body.body(body, PROBLEM_JSON));
+  }
+
+  Problem problemOf(Throwable failure) {
+    if (failure instanceof TimeoutException) {
+      return Problem.of(504, "Gateway Timeout", "The " + service + " service did not answer within " + timeoutMs + " ms");
+    }
+    if (failure instanceof ConnectException) {
+      return Problem.unavailable("The " + service + " service at " + address + " cannot be reached");
+    }
+    return Problem.of(502, "Bad Gateway", "The exchange with the " + service + " service failed: " + failure.getMessage());
+  }
+}

@@ -1,0 +1,110 @@
+package io.microservicestack.gateway;
+
+import io.microservicestack.common.Addresses;
+import io.microservicestack.common.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The routes the gateway answers through event-bus request/reply (the RPC sample).
+ *
+ * <ul>
+ *   <li>{@code GET /users/{id}} → {@code users.get {"id": id}} → 200 with the user;</li>
+ *   <li>{@code GET /users?after=&limit=} → {@code users.list {"after", "limit"}} → 200 with
+ *   {@code {"items": [user...], "next": id|null}}; {@code after} defaults to 0, {@code limit} to {@value #DEFAULT_LIMIT}.</li>
+ * </ul>
+ * Bad input is a 400 problem before any request is sent. A reply failure's code becomes the status
+ * (404 for an unknown id), no consumer registered is a 503, no reply within {@code rpcTimeoutMs} a 504
+ * (mapped by the router's {@link io.microservicestack.common.ProblemHandler}).
+ */
+final class RpcRoutes {
+
+  static final int DEFAULT_LIMIT = 20;
+  static final int MAX_LIMIT = 100;
+
+  private final Vertx vertx;
+  private final DeliveryOptions delivery;
+
+  RpcRoutes(Vertx vertx, GatewayConfig config) {
+    this.vertx = vertx;
+    this.delivery = new DeliveryOptions().setSendTimeout(config.rpcTimeoutMs());
+  }
+
+  /** Adds the RPC routes to {@code router}. */
+  void mount(Router router) {
+    router.get("/users/:id").handler(this::getUser);
+    router.get("/users").handler(this::listUsers);
+  }
+
+  private void getUser(RoutingContext ctx) {
+    long id = parseId(ctx.pathParam("id"));
+    request(Addresses.USERS_GET, new JsonObject().put("id", id))
+      .onSuccess(user -> sendJson(ctx, user))
+      .onFailure(ctx::fail);
+  }
+
+  private void listUsers(RoutingContext ctx) {
+    request(Addresses.USERS_LIST, listQuery(ctx))
+      .onSuccess(page -> sendJson(ctx, page))
+      .onFailure(ctx::fail);
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(address, body, delivery).map(Message::body);
+  }
+
+  static long parseId(String text) {
+    Long id = parseNonNegative(text);
+    if (id == null) {
+      throw Problem.badRequest("The user id must be a non-negative integer, not '" + text + "'").exception();
+    }
+    return id;
+  }
+
+  /** The {@code users.list} request for the query string, or a 400 validation problem naming every bad field. */
+  static JsonObject listQuery(RoutingContext ctx) {
+    Map<String, List<String>> errors = new LinkedHashMap<>();
+    String afterText = ctx.queryParams().get("after");
+    String limitText = ctx.queryParams().get("limit");
+    Long after = afterText == null ? Long.valueOf(0) : parseNonNegative(afterText);
+    if (after == null) {
+      errors.put("after", List.of("must be a non-negative integer"));
+    }
+    Long limit = limitText == null ? Long.valueOf(DEFAULT_LIMIT) : parseNonNegative(limitText);
+    if (limit == null || limit < 1 || limit > MAX_LIMIT) {
+      errors.put("limit", List.of("must be an integer from 1 to " + MAX_LIMIT));
+    }
+    if (!errors.isEmpty()) {
+      throw Problem.validation(errors).exception();
+    }
+    return new JsonObject().put("after", after).put("limit", limit.intValue());
+  }
+
+  /** The value of a decimal string of digits, or null when it is not one (signs, blanks, overflow). */
+  static Long parseNonNegative(String text) {
+    if (text == null || text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return null;
+    }
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static void sendJson(RoutingContext ctx, JsonObject body) {
+    ctx.response()
+      .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+      .end(body.toBuffer());
+  }
+}

@@ -1,0 +1,160 @@
+package io.microservicestack.gateway;
+
+import io.microservicestack.common.Problem;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static io.microservicestack.gateway.TestKit.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The gateway verticle")
+class GatewayVerticleTest {
+
+  private Vertx vertx;
+  private WebClient web;
+
+  @BeforeEach
+  void setUp(Vertx vertx) {
+    this.vertx = vertx;
+    this.web = WebClient.create(vertx);
+  }
+
+  @Test
+  @DisplayName("GET /ping answers {\"response\":\"pong\"}.")
+  void ping() {
+    int port = TestKit.deploy(vertx, TestKit.config(vertx)).actualPort();
+
+    HttpResponse<Buffer> response = get(port, "/ping");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("Content-Type")).isEqualTo("application/json");
+    assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("response", "pong"));
+  }
+
+  @Test
+  @DisplayName("An unknown path answers a 404 problem+json and a wrong method a 405 problem+json.")
+  void unknownRoutesAreProblems() {
+    int port = TestKit.deploy(vertx, TestKit.config(vertx)).actualPort();
+
+    HttpResponse<Buffer> notFound = get(port, "/nothing-here");
+    HttpResponse<Buffer> notAllowed = await(web.delete(port, "127.0.0.1", "/ping").send());
+
+    assertThat(notFound.statusCode()).isEqualTo(404);
+    assertThat(notFound.getHeader("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
+    assertThat(notAllowed.statusCode()).isEqualTo(405);
+    assertThat(notAllowed.getHeader("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
+  }
+
+  @Test
+  @DisplayName("A plain GET /ws/users (no websocket upgrade) answers a 426 problem.")
+  void feedNeedsUpgrade() {
+    int port = TestKit.deploy(vertx, TestKit.config(vertx)).actualPort();
+
+    HttpResponse<Buffer> response = get(port, "/ws/users");
+
+    assertThat(response.statusCode()).isEqualTo(426);
+    assertThat(response.getHeader("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
+  }
+
+  @Test
+  @DisplayName("GET / serves the bundled page that opens the live feed.")
+  void bundledPage() {
+    int port = TestKit.deploy(vertx, TestKit.config(vertx)).actualPort();
+
+    HttpResponse<Buffer> response = get(port, "/");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.getHeader("Content-Type")).startsWith("text/html");
+    assertThat(response.bodyAsString()).contains("/ws/users").contains("fetch('/users'");
+  }
+
+  @Test
+  @DisplayName("With webRoot set to a directory, GET / serves that directory's index.html.")
+  void configuredWebRoot(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("index.html"), "<h1>custom</h1>");
+    int port = TestKit.deploy(vertx, TestKit.config(vertx).put("webRoot", dir.toString())).actualPort();
+
+    HttpResponse<Buffer> response = get(port, "/");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsString()).isEqualTo("<h1>custom</h1>");
+  }
+
+  @Test
+  @DisplayName("Undeploying the gateway closes its websockets with 1001 and stops listening.")
+  void stopClosesWebsockets() {
+    GatewayVerticle gateway = TestKit.deploy(vertx, TestKit.config(vertx));
+    int port = gateway.actualPort();
+    WebSocketClient client = vertx.createWebSocketClient();
+    FeedProbe probe = await(FeedProbe.connect(client, port, "/ws/users"));
+
+    await(vertx.undeploy(gateway.deploymentID()));
+
+    assertThat(probe.closed).isTrue();
+    assertThat(probe.closeCode).isEqualTo((short) 1001);
+    assertThat(probe.closeReason).isEqualTo("gateway shutting down");
+    assertThatThrownBy(() -> get(port, "/ping")).hasMessageContaining("Connection refused");
+  }
+
+  @Test
+  @DisplayName("Several instances share the port, and each instance's feed gets every event for its own clients.")
+  void severalInstances() {
+    List<GatewayVerticle> instances = new CopyOnWriteArrayList<>();
+    // Port 0 would give each instance its own random port: share one that was free a moment ago instead.
+    JsonObject config = TestKit.config(vertx).put("httpPort", TestKit.closedPort(vertx));
+    await(vertx.deployVerticle(() -> {
+      GatewayVerticle gateway = new GatewayVerticle();
+      instances.add(gateway);
+      return gateway;
+    }, new DeploymentOptions().setInstances(2).setConfig(config)));
+    int port = instances.get(0).actualPort();
+    assertThat(instances).extracting(GatewayVerticle::actualPort).containsOnly(port);
+    WebSocketClient client = vertx.createWebSocketClient();
+    List<FeedProbe> probes = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      probes.add(await(FeedProbe.connect(client, port, "/ws/users")));
+    }
+    assertThat(instances).allSatisfy(gateway -> assertThat(gateway.feed().clientCount()).isPositive());
+
+    vertx.eventBus().publish(io.microservicestack.common.Addresses.USERS_CREATED, TestKit.user(1));
+
+    TestKit.within(5).until(() -> probes.stream().allMatch(p -> p.users.size() == 1));
+  }
+
+  @Test
+  @DisplayName("An empty config gives the documented defaults, and values given as strings (from env vars) are read.")
+  void configDefaults() {
+    GatewayConfig defaults = GatewayConfig.from(new JsonObject());
+    GatewayConfig fromEnv = GatewayConfig.from(new JsonObject().put("httpPort", "9100").put("wsMaxBuffered", "50"));
+
+    assertThat(defaults).isEqualTo(new GatewayConfig("0.0.0.0", 8100, "127.0.0.1", 8101, "127.0.0.1", 8102,
+      5_000, 3_000, 2_000, 1_000, 30_000, "webroot"));
+    assertThat(fromEnv.httpPort()).isEqualTo(9100);
+    assertThat(fromEnv.wsMaxBuffered()).isEqualTo(50);
+    assertThatThrownBy(() -> GatewayConfig.from(new JsonObject().put("wsMaxBuffered", 0)))
+      .hasMessageContaining("wsMaxBuffered");
+  }
+
+  private HttpResponse<Buffer> get(int port, String uri) {
+    return await(web.get(port, "127.0.0.1", uri).send());
+  }
+}
