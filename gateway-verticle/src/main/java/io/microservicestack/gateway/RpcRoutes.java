@@ -4,8 +4,6 @@ import io.microservicestack.common.Addresses;
 import io.microservicestack.common.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -24,7 +22,8 @@ import java.util.Map;
  *   {@code {"items": [user...], "next": id|null}}; {@code after} defaults to 0, {@code limit} to {@value #DEFAULT_LIMIT}.</li>
  * </ul>
  * Bad input is a 400 problem before any request is sent. A reply failure's code becomes the status
- * (404 for an unknown id), no consumer registered is a 503, no reply within {@code rpcTimeoutMs} a 504
+ * (404 for an unknown id), no consumer registered is a 503, no reply within {@code rpcTimeoutMs} (over
+ * {@value UserRpc#ATTEMPTS} attempts, see {@link UserRpc}) a 504
  * (mapped by the router's {@link io.microservicestack.common.ProblemHandler}).
  */
 final class RpcRoutes {
@@ -32,12 +31,10 @@ final class RpcRoutes {
   static final int DEFAULT_LIMIT = 20;
   static final int MAX_LIMIT = 100;
 
-  private final Vertx vertx;
-  private final DeliveryOptions delivery;
+  private final UserRpc rpc;
 
   RpcRoutes(Vertx vertx, GatewayConfig config) {
-    this.vertx = vertx;
-    this.delivery = new DeliveryOptions().setSendTimeout(config.rpcTimeoutMs());
+    this.rpc = new UserRpc(vertx, config);
   }
 
   /** Adds the RPC routes to {@code router}. */
@@ -60,7 +57,7 @@ final class RpcRoutes {
   }
 
   private Future<JsonObject> request(String address, JsonObject body) {
-    return vertx.eventBus().<JsonObject>request(address, body, delivery).map(Message::body);
+    return rpc.request(address, body);
   }
 
   static long parseId(String text) {

@@ -4,7 +4,6 @@ import io.microservicestack.common.Addresses;
 import io.microservicestack.common.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerRequest;
@@ -44,7 +43,7 @@ public final class UserFeed {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final DeliveryOptions listDelivery;
+  private final UserRpc rpc;
   /** Only touched on this verticle's event loop. */
   private final Set<FeedClient> clients = new LinkedHashSet<>();
   private MessageConsumer<Object> consumer;
@@ -54,7 +53,7 @@ public final class UserFeed {
   public UserFeed(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
     this.config = config;
-    this.listDelivery = new DeliveryOptions().setSendTimeout(config.rpcTimeoutMs());
+    this.rpc = new UserRpc(vertx, config);
   }
 
   /** Registers the {@code users.created} consumer and the ping timer; completes once the consumer is registered. */
@@ -143,6 +142,6 @@ public final class UserFeed {
 
   private Future<JsonObject> page(long after) {
     JsonObject query = new JsonObject().put("after", after).put("limit", PAGE_SIZE);
-    return vertx.eventBus().<JsonObject>request(Addresses.USERS_LIST, query, listDelivery).map(Message::body);
+    return rpc.request(Addresses.USERS_LIST, query);
   }
 }

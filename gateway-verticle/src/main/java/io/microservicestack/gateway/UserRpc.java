@@ -1,0 +1,47 @@
+package io.microservicestack.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Event-bus requests to the user service's read RPCs ({@code users.get}, {@code users.list}), which are
+ * idempotent and therefore retried.
+ *
+ * <p>The budget {@code rpcTimeoutMs} is split over {@value #ATTEMPTS} attempts: a request that gets no reply
+ * in its share is sent again, and the event bus's round robin hands it to another instance. That is what keeps
+ * the RPC routes answering when one of several user JVMs dies: the cluster needs a few seconds to notice, and
+ * until then a message routed to the dead node is silently lost. No consumer at all fails at once (503).
+ */
+final class UserRpc {
+
+  static final int ATTEMPTS = 3;
+
+  private final Vertx vertx;
+  private final DeliveryOptions attempt;
+
+  UserRpc(Vertx vertx, GatewayConfig config) {
+    this.vertx = vertx;
+    this.attempt = new DeliveryOptions().setSendTimeout(Math.max(1, config.rpcTimeoutMs() / ATTEMPTS));
+  }
+
+  Future<JsonObject> request(String address, JsonObject body) {
+    return request(address, body, ATTEMPTS);
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body, int attemptsLeft) {
+    return vertx.eventBus().<JsonObject>request(address, body, attempt)
+      .map(Message::body)
+      .recover(failure -> attemptsLeft > 1 && isTimeout(failure)
+        ? request(address, body, attemptsLeft - 1)
+        : Future.failedFuture(failure));
+  }
+
+  private static boolean isTimeout(Throwable failure) {
+    return failure instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT;
+  }
+}
