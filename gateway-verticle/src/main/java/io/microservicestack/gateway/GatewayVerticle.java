@@ -91,10 +91,7 @@ public class GatewayVerticle extends VerticleBase {
     proxies.mount(router);
     new RpcRoutes(vertx, settings).mount(router);
     router.get("/*").handler(staticHandler(settings.webRoot()));
-    router.route().failureHandler(ProblemHandler.create());
-    router.errorHandler(404, ProblemHandler.create());
-    router.errorHandler(405, ProblemHandler.create());
-    return router;
+    return ProblemHandler.installOn(router);
   }
 
   private HttpServerOptions serverOptions() {

@@ -40,11 +40,21 @@ public final class StackConfig {
     }
   }
 
+  /** Whether {@code setting} has a value (it was set, or its default is not empty). */
+  public boolean isSet(Setting setting) {
+    return !get(setting).isEmpty();
+  }
+
   /** A copy with {@code setting} replaced. */
   public StackConfig with(Setting setting, String value) {
+    return with(Map.of(setting.name(), value));
+  }
+
+  /** A copy with the settings of {@code overrides} (by name) replaced. */
+  public StackConfig with(Map<String, String> overrides) {
     Map<String, String> copy = new java.util.HashMap<>();
     values.forEach((s, v) -> copy.put(s.name(), v));
-    copy.put(setting.name(), value);
+    copy.putAll(overrides);
     return new StackConfig(copy);
   }
 

@@ -1,38 +1,51 @@
 package io.microservicestack.stack;
 
+import io.microservicestack.embedded.EmbeddedServers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The launcher: {@code java -jar stack.jar [all|user|user-queue|slack|gateway ...] [--cluster]}.
  *
  * <p>Settings come from environment variables (see {@link Setting}); {@code --cluster} joins the clustered
- * event bus. SIGTERM undeploys everything gracefully (in-flight requests finish, pools close) and leaves the cluster.
+ * event bus. A server whose address is not set starts embedded first ({@link LocalServers}). SIGTERM undeploys
+ * everything gracefully (in-flight requests finish, pools close), leaves the cluster, then stops the embedded
+ * servers.
  */
 public final class StackMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(StackMain.class);
+  private static final long START_TIMEOUT_SECONDS = 120;
   private static final long SHUTDOWN_TIMEOUT_SECONDS = 20;
 
   private StackMain() {
   }
 
   public static void main(String[] args) {
-    Stack stack;
+    AtomicReference<Stack> stack = new AtomicReference<>();
+    AtomicReference<EmbeddedServers> embedded = new AtomicReference<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(stack.get(), embedded.get()), "stack-shutdown"));
     try {
       Launch launch = Launch.parse(args, settings());
-      stack = Stack.start(launch.config(), launch.roles()).await(120, TimeUnit.SECONDS);
+      StackConfig config = launch.config();
+      if (LocalServers.needed(config)) {
+        embedded.set(LocalServers.start(config));
+        config = config.with(embedded.get().uris());
+      }
+      stack.set(Stack.start(config, launch.roles()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
     } catch (Exception e) {
       LOG.error("The stack failed to start", e);
       System.exit(1);
-      return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+  }
+
+  private static void shutdown(Stack stack, EmbeddedServers embedded) {
+    if (stack != null) {
       LOG.info("Shutting down: finishing in-flight requests");
       try {
         stack.close().await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -40,7 +53,10 @@ public final class StackMain {
       } catch (Exception e) {
         LOG.warn("Shutdown did not finish cleanly: {}", e.toString());
       }
-    }, "stack-shutdown"));
+    }
+    if (embedded != null) {
+      embedded.close();
+    }
   }
 
   /** The environment, overridden by system properties of the same names. */

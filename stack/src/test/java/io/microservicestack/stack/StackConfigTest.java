@@ -18,7 +18,8 @@ class StackConfigTest {
   void defaults() {
     JsonObject user = StackConfig.from(Map.of()).user();
     assertThat(user.getInteger("httpPort")).isEqualTo(8101);
-    assertThat(user.getString("pgUri")).isEqualTo("postgresql://postgres@127.0.0.1:5432/postgres");
+    assertThat(StackConfig.from(Map.of()).isSet(Setting.PG_URI)).as("no PostgreSQL configured: embedded").isFalse();
+    assertThat(LocalServers.needed(StackConfig.from(Map.of()))).isTrue();
     assertThat(user.getInteger("pgPoolSize")).isEqualTo(16);
     assertThat(user.getString("eventsExchange")).isEqualTo("stack.events");
   }
@@ -30,6 +31,16 @@ class StackConfigTest {
     assertThat(user.getInteger("httpPort")).isEqualTo(9001);
     assertThat(user.getInteger("pgPoolSize")).isEqualTo(16);
     assertThat(user.getString("pgSchema")).isEqualTo("s1");
+  }
+
+  @Test
+  @DisplayName("With every server address configured, nothing embedded starts")
+  void configuredServers() {
+    StackConfig config = StackConfig.from(Map.of("PG_URI", "postgresql://db/x", "REDIS_URI", "redis://r", "AMQP_URI", "amqp://q"));
+    assertThat(LocalServers.needed(config)).isFalse();
+    assertThat(config.user().getString("pgUri")).isEqualTo("postgresql://db/x");
+    assertThat(config.slack().getString("redisUri")).isEqualTo("redis://r");
+    assertThat(config.slack().getString("amqpUri")).isEqualTo("amqp://q");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.microservicestack.stack;
 
+import io.microservicestack.common.testing.TestServers;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -31,13 +33,28 @@ final class StackProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /**
+   * Starts the jar with the test's servers ({@link TestServers}) and {@code env} added to this JVM's
+   * environment.
+   */
   static StackProcess start(String name, Map<String, String> env, String... args) throws IOException {
+    Map<String, String> withServers = new java.util.HashMap<>(Map.of(
+      "PG_URI", TestServers.pgUri(), "REDIS_URI", TestServers.redisUri(), "AMQP_URI", TestServers.amqpUri()));
+    withServers.putAll(env);
+    return startWith(name, withServers, List.of(), args);
+  }
+
+  /**
+   * Starts the jar with {@code env} added to this JVM's environment, less the variables named in {@code unset}.
+   */
+  static StackProcess startWith(String name, Map<String, String> env, List<String> unset, String... args) throws IOException {
     String jar = System.getProperty("stack.jar", "target/stack.jar");
     List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar));
     command.addAll(List.of(args));
     Path log = Path.of("target", "it-logs", name + ".log");
     Files.createDirectories(log.getParent());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().keySet().removeAll(unset);
     builder.environment().putAll(env);
     return new StackProcess(builder.start(), log);
   }

@@ -1,10 +1,14 @@
 package io.microservicestack.common.testing;
 
+import io.microservicestack.embedded.EmbeddedServers;
+
 import java.util.UUID;
 
 /**
  * Where the tests find the real servers: {@code PG_URI}, {@code REDIS_URI} and {@code AMQP_URI} from the
- * environment, else the machine's local ones.
+ * environment (as {@code .ci/run} sets them); for each one that is not set, a server embedded in the test JVM,
+ * started once on first use and stopped when the JVM exits. So the suite runs against installed servers, or
+ * on a machine with nothing but a JDK and Maven.
  */
 public final class TestServers {
 
@@ -12,15 +16,15 @@ public final class TestServers {
   }
 
   public static String pgUri() {
-    return env("PG_URI", "postgresql://postgres@127.0.0.1:5432/postgres");
+    return configured("PG_URI") != null ? configured("PG_URI") : Embedded.SERVERS.pgUri();
   }
 
   public static String redisUri() {
-    return env("REDIS_URI", "redis://127.0.0.1:6379");
+    return configured("REDIS_URI") != null ? configured("REDIS_URI") : Embedded.SERVERS.redisUri();
   }
 
   public static String amqpUri() {
-    return env("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672");
+    return configured("AMQP_URI") != null ? configured("AMQP_URI") : Embedded.SERVERS.amqpUri();
   }
 
   /** The host of a server URI such as {@code amqp://guest:guest@127.0.0.1:5672}. */
@@ -39,8 +43,20 @@ public final class TestServers {
     return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   }
 
-  private static String env(String name, String defaultValue) {
+  private static String configured(String name) {
     String value = System.getenv(name);
-    return value == null || value.isBlank() ? defaultValue : value;
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  /** The embedded servers, started on first use (class initialisation is lazy and thread-safe). */
+  private static final class Embedded {
+    static final EmbeddedServers SERVERS = start();
+
+    private static EmbeddedServers start() {
+      EmbeddedServers servers = EmbeddedServers.start(
+        configured("PG_URI") == null, configured("REDIS_URI") == null, configured("AMQP_URI") == null, null);
+      Runtime.getRuntime().addShutdownHook(new Thread(servers::close, "embedded-servers-stop"));
+      return servers;
+    }
   }
 }
