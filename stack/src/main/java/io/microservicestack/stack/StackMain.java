@@ -1,6 +1,7 @@
 package io.microservicestack.stack;
 
 import io.microservicestack.embedded.EmbeddedServers;
+import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ public final class StackMain {
   }
 
   public static void main(String[] args) {
-    AtomicReference<Stack> stack = new AtomicReference<>();
+    AtomicReference<Future<Stack>> stack = new AtomicReference<>();
     AtomicReference<EmbeddedServers> embedded = new AtomicReference<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(stack.get(), embedded.get()), "stack-shutdown"));
     try {
@@ -37,18 +38,20 @@ public final class StackMain {
         embedded.set(LocalServers.start(config));
         config = config.with(embedded.get().uris());
       }
-      stack.set(Stack.start(config, launch.roles()).await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS));
+      stack.set(Stack.start(config, launch.roles()));
+      stack.get().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.error("The stack failed to start", e);
       System.exit(1);
     }
   }
 
-  private static void shutdown(Stack stack, EmbeddedServers embedded) {
-    if (stack != null) {
+  /** Stops the stack (waiting for it to finish starting, when SIGTERM came during startup), then the servers. */
+  private static void shutdown(Future<Stack> starting, EmbeddedServers embedded) {
+    if (starting != null) {
       LOG.info("Shutting down: finishing in-flight requests");
       try {
-        stack.close().await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        starting.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS).close().await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         LOG.info("Shut down cleanly");
       } catch (Exception e) {
         LOG.warn("Shutdown did not finish cleanly: {}", e.toString());

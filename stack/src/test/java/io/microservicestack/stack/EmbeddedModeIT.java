@@ -35,6 +35,7 @@ class EmbeddedModeIT {
     List<String> servers = List.of("PG_URI", "REDIS_URI", "AMQP_URI", "PG_DATA_DIR");
     try (StackProcess stack = StackProcess.startWith("embedded-mode", env, servers)) {
       stack.awaitOk(gateway + "/health", Duration.ofSeconds(90));
+      await().atMost(Duration.ofSeconds(30)).until(() -> stack.output().contains("Stack up"));
       assertThat(stack.output()).contains("Embedded PostgreSQL").contains("Embedded Redis").contains("Embedded Qpid");
 
       List<String> frames = new CopyOnWriteArrayList<>();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 @DisplayName("The stack jar, run as its own JVM")
 class StackJarIT {
@@ -20,6 +21,7 @@ class StackJarIT {
     String schema = "stack_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
     try (StackProcess stack = StackProcess.start("user-role", Map.of("USER_HTTP_PORT", String.valueOf(port), "PG_SCHEMA", schema), "user")) {
       stack.awaitOk("http://127.0.0.1:" + port + "/health", Duration.ofSeconds(30));
+      await().atMost(Duration.ofSeconds(30)).until(() -> stack.output().contains("Stack up"));
 
       HttpResponse<String> created = StackProcess.postJson("http://127.0.0.1:" + port + "/user",
         "{\"name\": \"foo\", \"email\": \"foo-" + schema + "@example.com\"}");
