@@ -1,0 +1,93 @@
+package io.microservicestack.bdd;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What the scenarios use to talk to the stack: HTTP and the websocket feed of the gateway at a base URL, through
+ * Vert.x's web and websocket clients on a Vert.x instance of their own, exactly as any outside client would.
+ */
+public final class GatewayClient {
+
+  /** The longest a step waits for one answer. */
+  static final long TIMEOUT_SECONDS = 10;
+
+  private final Vertx vertx;
+  private final WebClient http;
+  private final WebSocketClient websockets;
+  private final String host;
+  private final int port;
+  private final boolean ssl;
+  private final String pathPrefix;
+
+  public GatewayClient(URI baseUrl) {
+    this.vertx = Vertx.vertx();
+    this.ssl = "https".equalsIgnoreCase(baseUrl.getScheme());
+    this.host = baseUrl.getHost();
+    this.port = baseUrl.getPort() != -1 ? baseUrl.getPort() : ssl ? 443 : 80;
+    this.pathPrefix = baseUrl.getPath() == null ? "" : baseUrl.getPath().replaceAll("/+$", "");
+    this.http = WebClient.create(vertx, new WebClientOptions()
+      .setDefaultHost(host)
+      .setDefaultPort(port)
+      .setSsl(ssl)
+      .setUserAgent("microservice-stack-bdd"));
+    this.websockets = vertx.createWebSocketClient();
+  }
+
+  /** {@code GET} of a path (with its query string) under the base URL. */
+  public Answer get(String path) {
+    return send(http.get(pathPrefix + path), null);
+  }
+
+  /** {@code POST} of a JSON body to a path under the base URL. */
+  public Answer postJson(String path, JsonObject body) {
+    return send(http.post(pathPrefix + path), body);
+  }
+
+  /** Opens the live feed {@code /ws/users}, from now on, or replaying every user after {@code since} first. */
+  public LiveFeed watchUsers(Long since) {
+    String uri = pathPrefix + "/ws/users" + (since == null ? "" : "?since=" + since);
+    LiveFeed feed = new LiveFeed();
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(ssl).setURI(uri);
+    return feed.attach(await(websockets.connect(options), "connecting to " + uri));
+  }
+
+  /** The client's Vert.x instance, for the other clients of a scenario (AMQP). */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public void close() {
+    await(vertx.close(), "closing the client");
+  }
+
+  private static Answer send(HttpRequest<Buffer> request, JsonObject body) {
+    request.timeout(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+    Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendJsonObject(body);
+    HttpResponse<Buffer> response = await(sent, request.method() + " " + request.uri());
+    return new Answer(response.statusCode(), response.getHeader(HttpHeaders.CONTENT_TYPE.toString()),
+      response.getHeader(HttpHeaders.LOCATION.toString()), response.bodyAsString() == null ? "" : response.bodyAsString());
+  }
+
+  /** The result of {@code future}, waiting on this (test) thread at most {@link #TIMEOUT_SECONDS}. */
+  static <T> T await(Future<T> future, String what) {
+    try {
+      return future.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError(what + ": nothing within " + TIMEOUT_SECONDS + " s", e);
+    }
+  }
+}
