@@ -168,4 +168,16 @@ class ClusterIT {
     }
     assertThat(requests).isGreaterThan(10);
   }
+
+  @Test
+  @Order(4)
+  @DisplayName("On SIGTERM a role leaves the cluster gracefully: it shuts down cleanly and the others keep serving")
+  void leavesGracefully() throws Exception {
+    StackProcess queue = processes.stream().filter(p -> p.log.toString().contains("cluster-user-queue")).findFirst().orElseThrow();
+
+    assertThat(queue.terminate(Duration.ofSeconds(30))).isIn(0, 143);
+
+    assertThat(queue.output()).contains("Shut down cleanly");
+    assertThat(StackProcess.get(gateway + "/health").statusCode()).isEqualTo(200);
+  }
 }
