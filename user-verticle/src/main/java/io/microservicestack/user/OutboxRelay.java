@@ -18,14 +18,18 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Publishes outbox rows to RabbitMQ and deletes each only after the broker confirmed it.
  *
- * <p>A run locks a batch of rows ({@code FOR UPDATE SKIP LOCKED}, so several relays never take the same row),
- * publishes them persistent to the events exchange, waits for the publisher confirms, deletes them and
- * commits. If anything fails the transaction rolls back and the rows stay for the next run: an event may be
+ * <p>A run locks a batch of rows ({@code FOR UPDATE SKIP LOCKED}, so several relays, and several runs of one
+ * relay, never take the same row), publishes them persistent to the events exchange, waits for their publisher
+ * confirms ({@link PublisherConfirms}, no thread blocked), deletes them and commits. Up to {@value #MAX_RUNS}
+ * runs overlap, so rows committed while a run waits for its confirms do not queue behind it. If anything fails the transaction rolls back and the rows stay for the next run: an event may be
  * delivered twice (consumers are idempotent by event id) but never lost. Runs are triggered right after a
  * user is created ({@link #nudge()}) and by a sweep timer that picks up rows left by a crash or a broker outage.
  * After the commit, each created user is also published on the event bus at {@link Addresses#USERS_CREATED}.
@@ -34,6 +38,7 @@ public final class OutboxRelay {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   static final int BATCH = 500;
+  static final int MAX_RUNS = 4;
   private static final long CONFIRM_TIMEOUT_MS = 5_000;
   private static final String LOCK_BATCH =
     "SELECT id, event_id, routing_key, payload FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED";
@@ -42,18 +47,19 @@ public final class OutboxRelay {
   private final Vertx vertx;
   private final Pool pool;
   private final String exchange;
+  private final PublisherConfirms confirms;
+  private final Set<Future<Integer>> runs = new HashSet<>();
   private RabbitMQClient client;
   private Future<?> schemaReady;
-  private boolean running;
   private boolean again;
   private boolean stopped;
-  private Future<Integer> current = Future.succeededFuture(0);
   private long sweepTimer = -1;
 
   private OutboxRelay(Vertx vertx, Pool pool, String exchange) {
     this.vertx = vertx;
     this.pool = pool;
     this.exchange = exchange;
+    this.confirms = new PublisherConfirms(vertx.getOrCreateContext());
   }
 
   /**
@@ -63,7 +69,7 @@ public final class OutboxRelay {
   public static OutboxRelay start(Vertx vertx, Pool pool, UserConfig config, Future<?> schemaReady) {
     OutboxRelay relay = new OutboxRelay(vertx, pool, config.eventsExchange());
     Amqp.start(vertx, Amqp.options(config.amqpUri(), 1_000), "outbox relay",
-        client -> Amqp.declareTopicExchange(client, config.eventsExchange()).compose(v -> client.confirmSelect()))
+        client -> Amqp.declareTopicExchange(client, config.eventsExchange()).compose(v -> relay.confirms.attach(client)))
       .onSuccess(client -> {
         relay.client = client;
         relay.nudge();
@@ -73,20 +79,23 @@ public final class OutboxRelay {
     return relay;
   }
 
-  /** Asks for a run soon; runs never overlap, and a nudge during a run causes one more run after it. */
+  /**
+   * Asks for a run now: a new one starts unless {@value #MAX_RUNS} are in progress, in which case one more runs
+   * after them.
+   */
   public void nudge() {
     if (stopped) {
       return;
     }
-    if (running) {
+    if (runs.size() >= MAX_RUNS) {
       again = true;
       return;
     }
-    running = true;
     again = false;
-    current = relayBatch();
-    current.onComplete(ar -> {
-      running = false;
+    Future<Integer> run = relayBatch();
+    runs.add(run);
+    run.onComplete(ar -> {
+      runs.remove(run);
       if (ar.failed()) {
         LOG.warn("Outbox relay run failed, the rows stay for the next run: {}", ar.cause().getMessage());
       } else if (again || ar.result() == BATCH) {
@@ -95,11 +104,12 @@ public final class OutboxRelay {
     });
   }
 
-  /** Stops sweeping, lets a run in progress finish, and closes the RabbitMQ connection. */
+  /** Stops sweeping, lets the runs in progress finish, and closes the RabbitMQ connection. */
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(sweepTimer);
-    return current.<Void>transform(ar -> client == null ? Future.succeededFuture() : client.stop());
+    return Future.join(List.copyOf(runs))
+      .<Void>transform(ar -> client == null ? Future.succeededFuture() : client.stop());
   }
 
   /** One transaction: lock a batch, publish it with confirms, delete it. The number of rows relayed. */
@@ -127,9 +137,9 @@ public final class OutboxRelay {
         .timestamp(new Date())
         .build();
       Buffer body = Buffer.buffer(row.getJsonObject("payload").encode());
-      publishes.add(rabbit.basicPublish(exchange, row.getString("routing_key"), properties, body));
+      publishes.add(confirms.publish(rabbit, exchange, row.getString("routing_key"), properties, body));
     }
-    return Future.all(publishes).compose(v -> rabbit.waitForConfirms(CONFIRM_TIMEOUT_MS));
+    return Future.all(publishes).timeout(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS).mapEmpty();
   }
 
   private static Future<Void> delete(SqlConnection conn, RowSet<Row> rows) {

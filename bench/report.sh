@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Renders a bench/run.sh results JSON as the Markdown results table: each figure beside the limit measured in
+# the same run, the ratio, the target and whether it is met.  usage: bench/report.sh results/<date>.json
+set -euo pipefail
+J=$1
+q() { jq -r "$1 // \"n/a\"" "$J"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
+met() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+  if (v == "n/a" || v == "") { print "n/a"; exit }
+  ok = (op == ">=") ? (v + 0 >= t + 0) : (v + 0 <= t + 0); print ok ? "**met**" : "**missed**" }'; }
+
+echo "# microservice-stack benchmark, $(q .date)"
+echo
+echo "Run \`$(q .run)\` on $(q .cpus) cores (load generator on the same box; load average at the end: $(q .loadAvgAtEnd))."
+echo "Stack JVM flags: \`$(q .javaOpts)\`; extra settings: \`$(q .stackEnv)\`."
+echo
+echo "## 1. POST /user through the gateway vs pgbench (one INSERT ... RETURNING per transaction)"
+echo
+echo "| concurrency | POST /user via gateway (req/s) | non-2xx | p50 / p99 | pgbench INSERT (tps) | ratio |"
+echo "|---|---|---|---|---|---|"
+for c in $(jq -r '.post | keys[]' "$J" | sed 's/c//' | sort -n); do
+  echo "| $c | $(q ".post.c$c.rps") | $(q ".post.c$c.non2xx") | $(q ".post.c$c.p50") / $(q ".post.c$c.p99") | $(q ".post.c$c.pgbenchTps") | $(q ".post.c$c.ratio") |"
+done
+echo
+echo "| drain after | outbox empty after (ms) | every user's #user message after (ms) | users | messages |"
+echo "|---|---|---|---|---|"
+for d in post hop end; do
+  echo "| $d | $(q ".drain.$d.outboxMs") | $(q ".drain.$d.slackMs") | $(q ".drain.$d.users") | $(q ".drain.$d.messages") |"
+done
+echo
+echo "Slack queue at the end (ready + unacked, rabbitmqctl): $(q .drain.end.slackQueueMessages)."
+echo
+echo "## 2. The gateway hop beside nginx (same origin: the user service; c=32)"
+echo
+echo "| route | direct (req/s) | gateway | nginx | gateway/direct | nginx/direct | gateway/nginx |"
+echo "|---|---|---|---|---|---|---|"
+for r in ping post; do
+  d=$(q ".hop.$r.direct.rps"); g=$(q ".hop.$r.gateway.rps"); n=$(q ".hop.$r.nginx.rps")
+  label=$([ "$r" = ping ] && echo "GET /ping" || echo "POST /user")
+  echo "| $label | $d | $g | $n | $(ratio "$g" "$d") | $(ratio "$n" "$d") | $(ratio "$g" "$n") |"
+done
+echo
+echo "The gateway answers \`GET /ping\` itself (it is not proxied); nginx proxies it to the user service."
+echo
+echo "## 3-5. Latencies"
+echo
+echo "| figure | p50 (ms) | p99 (ms) | max (ms) | count | limit in this run | ratio (p50, p99) |"
+echo "|---|---|---|---|---|---|---|"
+hp50=$(q .latency.http.p50); hp99=$(q .latency.http.p99)
+echo "| POST /user answered, at $(q .latency.rate)/s after $(q .latency.warmupSent) warm-up users (the floor of the two below) | $hp50 | $hp99 | $(q .latency.http.max) | $(q .latency.http.count) | | |"
+for f in ws slack; do
+  label=$([ "$f" = ws ] && echo "create → websocket frame" || echo "create → #user message")
+  echo "| $label, at $(q .latency.rate)/s | $(q ".latency.$f.p50") | $(q ".latency.$f.p99") | $(q ".latency.$f.max") | $(q ".latency.$f.count") of $(q .latency.sent) | create answered: $hp50 / $hp99 | $(ratio "$(q ".latency.$f.p50")" "$hp50"), $(ratio "$(q ".latency.$f.p99")" "$hp99") |"
+done
+ep50=$(q .rpc.echo.p50); ep99=$(q .rpc.echo.p99)
+echo "| RPC users.ping across JVMs, sequential ($(q .rpc.sequential.rps)/s) | $(q .rpc.sequential.p50) | $(q .rpc.sequential.p99) | $(q .rpc.sequential.max) | $(q .rpc.sequential.count) | TCP echo: $ep50 / $ep99 ($(q .rpc.echo.rps)/s) | $(ratio "$(q .rpc.sequential.p50)" "$ep50"), $(ratio "$(q .rpc.sequential.p99)" "$ep99") |"
+echo "| RPC users.ping, $(q .rpc.concurrent.concurrency) in flight ($(q .rpc.concurrent.rps)/s) | $(q .rpc.concurrent.p50) | $(q .rpc.concurrent.p99) | $(q .rpc.concurrent.max) | $(q .rpc.concurrent.count) | | |"
+wsp50=$(q .latency.ws.p50)
+echo "| fan-out: create answered → all $(q .fanout.connected) subscribers have the frame | $(q .fanout.allReached.p50) | $(q .fanout.allReached.p99) | $(q .fanout.allReached.max) | $(q .fanout.events) events | create → frame, 1 subscriber: $wsp50 | $(ratio "$(q .fanout.allReached.p50)" "$wsp50") |"
+echo
+echo "Fan-out: $(q .fanout.connected) of $(q .fanout.subscribers) connected in $(q .fanout.connectSeconds) s, frames $(q .fanout.framesReceived) of $(q .fanout.framesExpected), events not reaching everyone: $(q .fanout.incompleteEvents), sockets closed early: $(q .fanout.closedEarly)."
+echo
+echo "## 6. The one-JVM stack"
+echo
+echo "| figure | value | limit in this run | ratio |"
+echo "|---|---|---|---|"
+echo "| \`java -jar\` → gateway /health 200 | $(q .startup.healthyMs) ms | bare JVM start (\`java -version\`): $(q .startup.bareJvmMs) ms | $(ratio "$(q .startup.healthyMs)" "$(q .startup.bareJvmMs)") |"
+echo "| RSS at rest | $(q .startup.rssRestMb) MB | | |"
+echo "| RSS under POST /user c=32 (max of samples every 250 ms) | $(q .startup.rssLoadMb) MB | | |"
+echo "| RSS with $(q .fanout.connected) websockets (max during the fan-out) | $(q .startup.rssFanoutMb) MB | | |"
+echo
+echo "## Targets"
+echo
+c32=$(q .post.c32.ratio)
+delivered=$(jq -r 'if (.drain.post.messages // 0) >= (.drain.post.users // 1) and (.drain.end.messages // 0) >= (.drain.end.users // 1) then 1 else 0 end' "$J")
+post_met=$(met "$c32" ">=" 0.33); [ "$delivered" = 1 ] || post_met="**missed** (events missing)"
+gp=$(ratio "$(q .hop.ping.gateway.rps)" "$(q .hop.ping.nginx.rps)")
+gd=$(ratio "$(q .hop.post.gateway.rps)" "$(q .hop.post.direct.rps)")
+fan_p99=$(q .fanout.allReached.p99)
+fan_met=$(met "$fan_p99" "<=" 1000); [ "$(q .fanout.incompleteEvents)" = 0 ] || fan_met="**missed** (events not delivered to all)"
+echo "| target | measured | |"
+echo "|---|---|---|"
+echo "| POST /user via gateway at c=32, every event delivered: ≥ 0.33 × pgbench | $c32 × (delivered: $([ "$delivered" = 1 ] && echo yes || echo no)) | $post_met |"
+echo "| GET /ping through the gateway ≥ nginx | gateway/nginx $gp | $(met "$gp" ">=" 1) |"
+echo "| POST /user through the gateway ≥ 0.85 × direct | $gd | $(met "$gd" ">=" 0.85) |"
+echo "| create → websocket p99 ≤ 20 ms at $(q .latency.rate)/s | $(q .latency.ws.p99) ms | $(met "$(q .latency.ws.p99)" "<=" 20) |"
+echo "| create → slack message p99 ≤ 50 ms at $(q .latency.rate)/s | $(q .latency.slack.p99) ms | $(met "$(q .latency.slack.p99)" "<=" 50) |"
+echo "| RPC across JVMs p50 ≤ 0.5 ms | $(q .rpc.sequential.p50) ms | $(met "$(q .rpc.sequential.p50)" "<=" 0.5) |"
+echo "| RPC across JVMs p99 ≤ 5 ms | $(q .rpc.sequential.p99) ms | $(met "$(q .rpc.sequential.p99)" "<=" 5) |"
+echo "| $(q .fanout.subscribers) websocket subscribers: each event reaches all, p99 ≤ 1 s | $fan_p99 ms | $fan_met |"
+echo "| one-JVM stack healthy ≤ 3 s | $(q .startup.healthyMs) ms | $(met "$(q .startup.healthyMs)" "<=" 3000) |"
+echo "| RSS ≤ 256 MB under load | $(q .startup.rssLoadMb) MB | $(met "$(q .startup.rssLoadMb)" "<=" 256) |"

@@ -1,0 +1,346 @@
+#!/usr/bin/env bash
+# The benchmark harness of microservice-stack (see bench/README.md): starts the one-JVM stack against the
+# machine's PostgreSQL, Redis and RabbitMQ (own ports and names), nginx, and for the RPC figure a clustered user
+# JVM; measures; prints a results table beside the limits measured in the same run; writes
+# bench/results/<date>.md and .json; and stops everything it started (trap EXIT). Loopback only, about 5 minutes.
+#
+# usage: bench/run.sh [--quick] [--duration S] [--subscribers N] [--rate N] [--keep-data] [--java-opts "..."]
+#   --quick          short phases (3 s) and 2000 subscribers: checks the harness in about 2 minutes
+#   --duration S     seconds per POST /user and pgbench level (default 10)
+#   --subscribers N  websocket subscribers of the fan-out figure (default 10000)
+#   --rate N         users per second of the latency figure (default 1000)
+#   --keep-data      leave the run's schema, Redis keys, queues and exchange in place
+#   --java-opts "."  JVM flags of the stack JVMs (default: $STACK_JAVA_OPTS, else the defaults below)
+# Environment: PG_URI, REDIS_URI, AMQP_URI (default: the local servers), STACK_ENV (extra VAR=value settings
+# for the one-JVM stack, e.g. "USER_INSTANCES=2 PG_POOL_SIZE=32"), PGHOST/PGPORT/PGUSER/PGDATABASE for pgbench.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+STACK_JAR=$ROOT/stack/target/stack.jar
+BENCH_JAR=$BENCH_DIR/target/bench.jar
+
+DURATION=10; POST_WARMUP=5; HOP_SECONDS=8; GATEWAY_WARMUP=8; HOP_CONCURRENCY=32
+CONCURRENCIES="1 8 32 64"; RATE=1000; LAT_SECONDS=10; LAT_WARMUP=3; SUBSCRIBERS=10000; EVENTS=20; EVENT_INTERVAL_MS=200
+RPC_WARMUP_MS=2000; RPC_MEASURE_MS=3000; KEEP_DATA=false
+# The defaults chosen from the runs in bench/README.md ("Settings").
+# SerialGC with a bounded heap: the smallest RSS on 2 cores at no cost in throughput here; 384 MB because 10,000
+# websockets hold about 170 MB of live heap in the gateway (-Xmx160m ran out of memory at about 9,000).
+STACK_JAVA_OPTS=${STACK_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx384m -XX:MaxMetaspaceSize=128m -Xss512k}
+STACK_ENV=${STACK_ENV:-}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) DURATION=3; POST_WARMUP=3; HOP_SECONDS=3; GATEWAY_WARMUP=6; LAT_SECONDS=3; LAT_WARMUP=1; SUBSCRIBERS=2000; EVENTS=10
+             RPC_WARMUP_MS=1000; RPC_MEASURE_MS=1500 ;;
+    --duration) DURATION=$2; shift ;;
+    --subscribers) SUBSCRIBERS=$2; shift ;;
+    --rate) RATE=$2; shift ;;
+    --keep-data) KEEP_DATA=true ;;
+    --java-opts) STACK_JAVA_OPTS=$2; shift ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+PG_URI=${PG_URI:-postgresql://postgres@127.0.0.1:5432/postgres}
+REDIS_URI=${REDIS_URI:-redis://127.0.0.1:6379}
+AMQP_URI=${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672}
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---- tools ------------------------------------------------------------------------------------------------
+need() { # need <command> <how to install>
+  command -v "$1" >/dev/null 2>&1 || die "$1 is missing: $2"
+}
+need java "install a JDK 17 (Debian: apt-get install -y openjdk-17-jdk-headless)"
+need wrk "apt-get install -y wrk"
+need nginx "apt-get install -y nginx (run.sh starts its own nginx with its own config; the system service is not used)"
+need pgbench "apt-get install -y postgresql-client (pgbench is in the PostgreSQL client package)"
+need psql "apt-get install -y postgresql-client"
+need redis-cli "apt-get install -y redis-tools"
+need curl "apt-get install -y curl"
+need jq "apt-get install -y jq"
+need unzip "apt-get install -y unzip"
+HAVE_RABBITMQCTL=true
+command -v rabbitmqctl >/dev/null 2>&1 || HAVE_RABBITMQCTL=false
+if [ ! -f "$STACK_JAR" ] || [ ! -f "$BENCH_JAR" ]; then
+  need mvn "apt-get install -y maven"
+  log "building the jars (mvn -o -DskipTests package)"
+  [ -f "$STACK_JAR" ] || (cd "$ROOT" && mvn -B -q -o -DskipTests package)
+  [ -f "$BENCH_JAR" ] || (cd "$ROOT" && mvn -B -q -o -f bench/pom.xml -DskipTests package)
+fi
+
+# ---- names, ports, clean-up -------------------------------------------------------------------------------
+RUN=$(date +%Y%m%d%H%M%S)$((RANDOM % 1000))
+DATE=$(date +%Y-%m-%d-%H%M)
+SCHEMA=bench_$RUN
+PREFIX=bench:$RUN:
+EXCHANGE=bench.$RUN.events
+SLACK_Q=bench.$RUN.slack-user-created
+USER_Q=bench.$RUN.user
+CLUSTER_NAME=bench-$RUN
+WORK=$(mktemp -d /tmp/microservice-stack-bench.XXXXXX)
+PSQL=(psql "$PG_URI" -X -q -At -v ON_ERROR_STOP=1)
+REDIS=(redis-cli -u "$REDIS_URI")
+
+free_port() { # a port nothing listens on, from 20000-32000
+  local port
+  for _ in $(seq 50); do
+    port=$((20000 + RANDOM % 12000))
+    if ! ss -Htln "sport = :$port" | grep -q .; then echo "$port"; return; fi
+  done
+  die "no free port found"
+}
+GW_PORT=$(free_port); USER_PORT=$(free_port); SLACK_PORT=$(free_port); NGINX_PORT=$(free_port)
+RPC_USER_PORT=$(free_port); CLUSTER_PORT=$(free_port)
+
+PIDS=()
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  if [ "$KEEP_DATA" = false ]; then
+    "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true
+    "${REDIS[@]}" --scan --pattern "${PREFIX}*" 2>/dev/null | head -n 100000 | xargs -r -n 500 "${REDIS[@]}" del >/dev/null 2>&1 || true
+    if [ "$HAVE_RABBITMQCTL" = true ]; then
+      for q in "$SLACK_Q" "$SLACK_Q.dlq" "$USER_Q" "$USER_Q.dlq"; do rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true; done
+      rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$EXCHANGE\">>), false, <<\"bench\">>)." >/dev/null 2>&1 || true
+    fi
+  fi
+  log "logs of this run: $WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+NOFILE=$(ulimit -Hn)
+[ "$NOFILE" = unlimited ] && NOFILE=1048576
+ulimit -n "$NOFILE" 2>/dev/null || true
+if [ "$(ulimit -n)" -lt $((SUBSCRIBERS + 2000)) ]; then
+  SUBSCRIBERS=$(( $(ulimit -n) - 2000 ))
+  log "ulimit -n is $(ulimit -n): fan-out lowered to $SUBSCRIBERS subscribers"
+fi
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+rss_mb() { awk '{printf "%.0f", $1/1024}' <<<"$(ps -o rss= -p "$1")"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+wait_http() { # wait_http <url> <pid> <seconds>: polls every 20 ms
+  local deadline=$(( $(now_ms) + $3 * 1000 ))
+  while [ "$(now_ms)" -lt "$deadline" ]; do
+    kill -0 "$2" 2>/dev/null || return 1
+    curl -sf -o /dev/null --max-time 1 "$1" && return 0
+    sleep 0.02
+  done
+  return 1
+}
+
+# wrk_rps <log> -> "rps non2xx p50ms p99ms"
+wrk_run() { # wrk_run <name> <concurrency> <seconds> <url> [lua args...]
+  local name=$1 c=$2 s=$3 url=$4; shift 4
+  local t=$(( c < 2 ? 1 : 2 ))
+  if [ $# -gt 0 ]; then
+    wrk -t"$t" -c"$c" -d"${s}s" --latency -s "$BENCH_DIR/post-user.lua" "$url" -- "$@" > "$WORK/wrk-$name.txt" 2>&1
+  else
+    wrk -t"$t" -c"$c" -d"${s}s" --latency "$url" > "$WORK/wrk-$name.txt" 2>&1
+  fi
+  local rps non2xx p50 p99
+  rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk-$name.txt")
+  non2xx=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk-$name.txt"); non2xx=${non2xx:-0}
+  p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk-$name.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk-$name.txt")
+  echo "${rps:-0} $non2xx ${p50:-?} ${p99:-?}"
+}
+
+RESULTS=$WORK/results.json
+echo '{}' > "$RESULTS"
+put() { # put <jq path> <json value>
+  jq --argjson v "$2" "$1 = \$v" "$RESULTS" > "$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
+}
+
+log "run $RUN: gateway :$GW_PORT, user :$USER_PORT, slack :$SLACK_PORT, nginx :$NGINX_PORT, schema $SCHEMA, logs $WORK"
+log "stack JVM flags: $STACK_JAVA_OPTS ${STACK_ENV:+; settings: $STACK_ENV}"
+
+# ---- 6. the one-JVM stack: time to healthy, RSS at rest ---------------------------------------------------
+JVM_MS_START=$(now_ms); java $STACK_JAVA_OPTS -version >/dev/null 2>&1; JVM_MS=$(( $(now_ms) - JVM_MS_START ))
+STACK_START=$(now_ms)
+env PG_URI="$PG_URI" REDIS_URI="$REDIS_URI" AMQP_URI="$AMQP_URI" HTTP_HOST=127.0.0.1 \
+  GATEWAY_HTTP_PORT="$GW_PORT" USER_HTTP_PORT="$USER_PORT" SLACK_HTTP_PORT="$SLACK_PORT" \
+  USER_SERVICE_PORT="$USER_PORT" SLACK_SERVICE_PORT="$SLACK_PORT" \
+  PG_SCHEMA="$SCHEMA" EVENTS_EXCHANGE="$EXCHANGE" SLACK_QUEUE="$SLACK_Q" USER_QUEUE="$USER_Q" REDIS_KEY_PREFIX="$PREFIX" \
+  $STACK_ENV java $STACK_JAVA_OPTS -jar "$STACK_JAR" > "$WORK/stack.log" 2>&1 &
+STACK_PID=$!; PIDS+=("$STACK_PID")
+wait_http "http://127.0.0.1:$GW_PORT/health" "$STACK_PID" 60 || die "the stack did not become healthy; see $WORK/stack.log"
+STARTUP_MS=$(( $(now_ms) - STACK_START ))
+sleep 2
+RSS_REST=$(rss_mb "$STACK_PID")
+log "stack healthy in $STARTUP_MS ms (a bare JVM starts in $JVM_MS ms); RSS at rest $RSS_REST MB"
+put .startup "{\"healthyMs\": $STARTUP_MS, \"bareJvmMs\": $JVM_MS, \"rssRestMb\": $RSS_REST}"
+
+# ---- 1. POST /user through the gateway vs pgbench INSERT ... RETURNING -------------------------------------
+"${PSQL[@]}" <<SQL
+CREATE TABLE $SCHEMA.bench_users (
+  id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name       VARCHAR(64),
+  email      VARCHAR(254),
+  created_at TIMESTAMPTZ DEFAULT now()
+);
+CREATE UNIQUE INDEX ON $SCHEMA.bench_users (lower(email));
+SQL
+cat > "$WORK/pgbench-insert.sql" <<SQL
+\set r random(1, 1000000000)
+\set n :n + 1
+INSERT INTO $SCHEMA.bench_users (name, email) VALUES ('bench ' || :r, 'p' || :run || '-' || :client_id || '-' || :n || '@bench.example') RETURNING id, created_at;
+SQL
+pgbench_run() { # pgbench_run <concurrency> <seconds> <tag> -> tps
+  local c=$1 j=$(( $1 < 2 ? 1 : 2 ))
+  pgbench "$PG_URI" -n -M prepared -c "$c" -j "$j" -T "$2" -D n=0 -D run="$3" -f "$WORK/pgbench-insert.sql" \
+    > "$WORK/pgbench-c$c.txt" 2>&1 || { log "pgbench failed: $(tail -3 "$WORK/pgbench-c$c.txt")"; echo 0; return; }
+  awk '/^tps/ && /without initial/ {printf "%.0f", $3}' "$WORK/pgbench-c$c.txt"
+}
+
+log "warming up POST /user through the gateway (${POST_WARMUP} s at c=32)"
+wrk_run post-warmup 32 "$POST_WARMUP" "http://127.0.0.1:$GW_PORT/user" "${RUN}w" > /dev/null
+RSS_LOAD=0
+for c in $CONCURRENCIES; do
+  if [ "$c" = 32 ]; then
+    ( for _ in $(seq $((DURATION * 4 + 8))); do ps -o rss= -p "$STACK_PID" 2>/dev/null || break; sleep 0.25; done ) > "$WORK/rss-c32.txt" &
+    SAMPLER=$!
+  fi
+  read -r RPS NON2XX P50 P99 <<<"$(wrk_run "post-c$c" "$c" "$DURATION" "http://127.0.0.1:$GW_PORT/user" "${RUN}c$c")"
+  if [ "$c" = 32 ]; then
+    kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true
+    RSS_LOAD=$(sort -n "$WORK/rss-c32.txt" | tail -1 | awk '{printf "%.0f", $1/1024}')
+  fi
+  TPS=$(pgbench_run "$c" "$DURATION" "${RUN}$c")
+  log "POST /user c=$c: $RPS req/s (non-2xx $NON2XX, p50 $P50, p99 $P99); pgbench INSERT: $TPS tps; ratio $(ratio "$RPS" "$TPS")"
+  put ".post.c$c" "{\"rps\": $RPS, \"non2xx\": $NON2XX, \"p50\": \"$P50\", \"p99\": \"$P99\", \"pgbenchTps\": ${TPS:-0}, \"ratio\": $(ratio "$RPS" "$TPS")}"
+done
+put .startup.rssLoadMb "$RSS_LOAD"
+
+# Every created user's event must leave the outbox and reach #user.
+drain() { # drain <name> <timeout s>: how long until the outbox is empty and #user holds a message per user
+  local start; start=$(now_ms)
+  local deadline=$(( start + $2 * 1000 )) outbox_ms=-1 slack_ms=-1 counts outbox users llen
+  while [ "$(now_ms)" -lt "$deadline" ]; do
+    counts=$("${PSQL[@]}" -F ' ' -c "SELECT (SELECT count(*) FROM $SCHEMA.outbox), (SELECT count(*) FROM $SCHEMA.users)")
+    read -r outbox users <<<"$counts"
+    llen=$("${REDIS[@]}" llen "${PREFIX}messages:#user")
+    [ "$outbox_ms" -lt 0 ] && [ "$outbox" = 0 ] && outbox_ms=$(( $(now_ms) - start ))
+    [ "$slack_ms" -lt 0 ] && [ "$llen" -ge "$users" ] && slack_ms=$(( $(now_ms) - start ))
+    [ "$outbox_ms" -ge 0 ] && [ "$slack_ms" -ge 0 ] && break
+    sleep 0.02
+  done
+  log "drain after $1: outbox empty after $outbox_ms ms, #user complete after $slack_ms ms ($llen messages for $users users)"
+  put ".drain.$1" "{\"outboxMs\": $outbox_ms, \"slackMs\": $slack_ms, \"users\": $users, \"messages\": $llen}"
+}
+drain post 30
+
+# ---- 2. the gateway hop beside nginx ----------------------------------------------------------------------
+mkdir -p "$WORK/nginx/logs"
+cat > "$WORK/nginx/nginx.conf" <<NGINX
+worker_processes auto;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream user_service {
+    server 127.0.0.1:$USER_PORT;
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://user_service;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+NGINX
+nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' > "$WORK/nginx/logs/stdout.log" 2>&1 &
+NGINX_PID=$!; PIDS+=("$NGINX_PID")
+wait_http "http://127.0.0.1:$NGINX_PORT/ping" "$NGINX_PID" 10 || die "nginx did not start; see $WORK/nginx/logs"
+
+log "warming up the gateway (${GATEWAY_WARMUP} s of /ping and POST /user) and nginx"
+wrk_run hop-warm-gw-ping "$HOP_CONCURRENCY" $((GATEWAY_WARMUP / 2)) "http://127.0.0.1:$GW_PORT/ping" > /dev/null
+wrk_run hop-warm-gw-post "$HOP_CONCURRENCY" $((GATEWAY_WARMUP / 2)) "http://127.0.0.1:$GW_PORT/user" "${RUN}hw" > /dev/null
+wrk_run hop-warm-nginx "$HOP_CONCURRENCY" 2 "http://127.0.0.1:$NGINX_PORT/ping" > /dev/null
+for route in ping post; do
+  for via in direct gateway nginx; do
+    case $via in direct) port=$USER_PORT ;; gateway) port=$GW_PORT ;; nginx) port=$NGINX_PORT ;; esac
+    if [ "$route" = ping ]; then
+      read -r RPS NON2XX P50 P99 <<<"$(wrk_run "hop-$route-$via" "$HOP_CONCURRENCY" "$HOP_SECONDS" "http://127.0.0.1:$port/ping")"
+    else
+      read -r RPS NON2XX P50 P99 <<<"$(wrk_run "hop-$route-$via" "$HOP_CONCURRENCY" "$HOP_SECONDS" "http://127.0.0.1:$port/user" "${RUN}h$via")"
+    fi
+    log "$route via $via: $RPS req/s (non-2xx $NON2XX, p50 $P50, p99 $P99)"
+    put ".hop.$route.$via" "{\"rps\": $RPS, \"non2xx\": $NON2XX, \"p50\": \"$P50\", \"p99\": \"$P99\"}"
+  done
+done
+kill -TERM "$NGINX_PID" 2>/dev/null || true
+drain hop 30
+
+# ---- 3. create -> websocket frame and create -> slack message at a fixed rate ------------------------------
+log "latency at $RATE users/s for $LAT_SECONDS s"
+java -jar "$BENCH_JAR" latency --host 127.0.0.1 --port "$GW_PORT" --redis "$REDIS_URI" --prefix "$PREFIX" \
+  --rate "$RATE" --seconds "$LAT_SECONDS" --warmup "$LAT_WARMUP" --tag "l$RUN" > "$WORK/latency.json" 2> "$WORK/latency.log" \
+  || die "the latency probe failed: $(tail -5 "$WORK/latency.log")"
+put .latency "$(cat "$WORK/latency.json")"
+log "latency: $(cat "$WORK/latency.json")"
+
+# ---- 5. websocket fan-out ---------------------------------------------------------------------------------
+log "fan-out: $SUBSCRIBERS subscribers, $EVENTS events ${EVENT_INTERVAL_MS} ms apart"
+( for _ in $(seq 600); do ps -o rss= -p "$STACK_PID" 2>/dev/null || break; sleep 0.25; done ) > "$WORK/rss-fanout.txt" &
+SAMPLER=$!
+java -Xss512k -jar "$BENCH_JAR" fanout --host 127.0.0.1 --port "$GW_PORT" --subscribers "$SUBSCRIBERS" --events "$EVENTS" \
+  --interval-ms "$EVENT_INTERVAL_MS" --tag "f$RUN" --event-loops 4 > "$WORK/fanout.json" 2> "$WORK/fanout.log" \
+  || die "the fan-out probe failed: $(tail -5 "$WORK/fanout.log")"
+kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true
+put .fanout "$(cat "$WORK/fanout.json")"
+put .startup.rssFanoutMb "$(sort -n "$WORK/rss-fanout.txt" | tail -1 | awk '{printf "%.0f", $1/1024}')"
+log "fan-out: $(cat "$WORK/fanout.json")"
+
+# ---- 4. event-bus RPC across two JVMs ---------------------------------------------------------------------
+unzip -p "$STACK_JAR" cluster.xml > "$WORK/cluster.xml"
+env PG_URI="$PG_URI" REDIS_URI="$REDIS_URI" AMQP_URI="$AMQP_URI" HTTP_HOST=127.0.0.1 USER_HTTP_PORT="$RPC_USER_PORT" \
+  PG_SCHEMA="$SCHEMA" EVENTS_EXCHANGE="$EXCHANGE" USER_QUEUE="$USER_Q" \
+  CLUSTER_NAME="$CLUSTER_NAME" CLUSTER_PORT="$CLUSTER_PORT" \
+  java $STACK_JAVA_OPTS -jar "$STACK_JAR" user --cluster > "$WORK/user-clustered.log" 2>&1 &
+USER_PID=$!; PIDS+=("$USER_PID")
+wait_http "http://127.0.0.1:$RPC_USER_PORT/ping" "$USER_PID" 60 || die "the clustered user JVM did not start; see $WORK/user-clustered.log"
+log "RPC: users.ping from a second clustered JVM"
+java -jar "$BENCH_JAR" rpc --cluster-xml "$WORK/cluster.xml" --cluster-name "$CLUSTER_NAME" --cluster-port "$CLUSTER_PORT" \
+  --warmup-ms "$RPC_WARMUP_MS" --measure-ms "$RPC_MEASURE_MS" --concurrency 16 > "$WORK/rpc.json" 2> "$WORK/rpc.log" \
+  || die "the RPC probe failed: $(tail -5 "$WORK/rpc.log")"
+put .rpc "$(cat "$WORK/rpc.json")"
+log "rpc: $(cat "$WORK/rpc.json")"
+kill -TERM "$USER_PID" 2>/dev/null || true
+
+# ---- end of the run: nothing left behind ------------------------------------------------------------------
+drain end 30
+QUEUE_LEFT=-1
+if [ "$HAVE_RABBITMQCTL" = true ]; then
+  QUEUE_LEFT=$(rabbitmqctl -q list_queues name messages 2>/dev/null | awk -v q="$SLACK_Q" '$1 == q {print $2}')
+  QUEUE_LEFT=${QUEUE_LEFT:--1}
+fi
+put .drain.end.slackQueueMessages "$QUEUE_LEFT"
+
+# ---- report -----------------------------------------------------------------------------------------------
+mkdir -p "$BENCH_DIR/results"
+OUT_MD=$BENCH_DIR/results/$DATE.md
+OUT_JSON=$BENCH_DIR/results/$DATE.json
+jq --arg run "$RUN" --arg date "$(date -Iseconds)" --arg opts "$STACK_JAVA_OPTS" --arg env "$STACK_ENV" \
+  --arg cpus "$(nproc)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
+  '. + {run: $run, date: $date, javaOpts: $opts, stackEnv: $env, cpus: $cpus, loadAvgAtEnd: $load}' "$RESULTS" > "$OUT_JSON"
+"$BENCH_DIR/report.sh" "$OUT_JSON" > "$OUT_MD"
+cat "$OUT_MD"
+log "results written to $OUT_MD and $OUT_JSON"

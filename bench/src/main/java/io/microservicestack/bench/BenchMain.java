@@ -1,0 +1,110 @@
+package io.microservicestack.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The probes' command line: {@code java -jar bench.jar <probe> [--option value ...]}. Each probe prints one JSON
+ * object with its figures on standard output (logs go to standard error); {@code bench/run.sh} collects them.
+ *
+ * <pre>
+ * latency --host 127.0.0.1 --port 8100 --redis redis://127.0.0.1:6379 --prefix slack: --rate 1000 --seconds 10 [--warmup 2] --tag t1
+ * fanout  --host 127.0.0.1 --port 8100 --subscribers 10000 --events 20 --interval-ms 200 --tag t2 [--event-loops 4]
+ * rpc     --cluster-xml cluster.xml --cluster-name bench --cluster-port 5701 [--warmup-ms 2000 --measure-ms 3000 --concurrency 16]
+ * </pre>
+ */
+public final class BenchMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
+  private static final long PROBE_TIMEOUT_SECONDS = 180;
+
+  private BenchMain() {
+  }
+
+  public static void main(String[] args) {
+    if (args.length == 0) {
+      LOG.error("usage: java -jar bench.jar latency|fanout|rpc [--option value ...] (see BenchMain's javadoc)");
+      System.exit(2);
+    }
+    Map<String, String> options = options(args);
+    Vertx vertx = null;
+    int status = 0;
+    try {
+      vertx = vertx(args[0], options);
+      JsonObject result = probe(vertx, args[0], options).await(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      Report.print(result.put("probe", args[0]));
+    } catch (Exception e) {
+      LOG.error("Probe {} failed", args[0], e);
+      status = 1;
+    } finally {
+      if (vertx != null) {
+        try {
+          vertx.close().await(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.warn("Closing Vert.x: {}", e.toString());
+        }
+      }
+    }
+    System.exit(status);
+  }
+
+  private static Vertx vertx(String probe, Map<String, String> options) throws Exception {
+    VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(Integer.parseInt(options.getOrDefault("event-loops", "2")));
+    if (!probe.equals("rpc")) {
+      return Vertx.vertx(vertxOptions);
+    }
+    HazelcastClusterManager manager = new HazelcastClusterManager(ClusterConfig.load(Path.of(required(options, "cluster-xml")),
+      required(options, "cluster-name"), Integer.parseInt(options.getOrDefault("cluster-port", "5701"))));
+    return Vertx.builder().with(vertxOptions).withClusterManager(manager).buildClustered().await(60, TimeUnit.SECONDS);
+  }
+
+  private static Future<JsonObject> probe(Vertx vertx, String probe, Map<String, String> o) {
+    switch (probe) {
+      case "latency":
+        return new LatencyProbe(vertx, new LatencyProbe.Options(o.getOrDefault("host", "127.0.0.1"),
+          Integer.parseInt(o.getOrDefault("port", "8100")), o.getOrDefault("redis", "redis://127.0.0.1:6379"),
+          o.getOrDefault("prefix", "slack:"), Integer.parseInt(o.getOrDefault("rate", "1000")),
+          Double.parseDouble(o.getOrDefault("seconds", "10")), Double.parseDouble(o.getOrDefault("warmup", "2")),
+          required(o, "tag"))).run();
+      case "fanout":
+        return new FanoutProbe(vertx, new FanoutProbe.Options(o.getOrDefault("host", "127.0.0.1"),
+          Integer.parseInt(o.getOrDefault("port", "8100")), Integer.parseInt(o.getOrDefault("subscribers", "10000")),
+          Integer.parseInt(o.getOrDefault("events", "20")), Long.parseLong(o.getOrDefault("interval-ms", "200")),
+          required(o, "tag"))).run();
+      case "rpc":
+        return new RpcProbe(vertx, new RpcProbe.Options(Long.parseLong(o.getOrDefault("warmup-ms", "2000")),
+          Long.parseLong(o.getOrDefault("measure-ms", "3000")), Integer.parseInt(o.getOrDefault("concurrency", "16")))).run();
+      default:
+        throw new IllegalArgumentException("Unknown probe '" + probe + "': latency, fanout or rpc");
+    }
+  }
+
+  static Map<String, String> options(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      if (!args[i].startsWith("--") || i + 1 >= args.length) {
+        throw new IllegalArgumentException("Expected --option value, got '" + args[i] + "'");
+      }
+      options.put(args[i].substring(2), args[++i]);
+    }
+    return options;
+  }
+
+  private static String required(Map<String, String> options, String name) {
+    String value = options.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("--" + name + " is required");
+    }
+    return value;
+  }
+}
