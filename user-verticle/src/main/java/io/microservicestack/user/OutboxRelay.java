@@ -9,51 +9,61 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Publishes outbox rows to RabbitMQ and deletes each only after the broker confirmed it.
  *
- * <p>A run locks a batch of rows ({@code FOR UPDATE SKIP LOCKED}, so several relays, and several runs of one
- * relay, never take the same row), publishes them persistent to the events exchange, waits for their publisher
- * confirms ({@link PublisherConfirms}, no thread blocked), deletes them and commits. Up to {@value #MAX_RUNS}
- * runs overlap, so rows committed while a run waits for its confirms do not queue behind it. If anything fails the transaction rolls back and the rows stay for the next run: an event may be
- * delivered twice (consumers are idempotent by event id) but never lost. Runs are triggered right after a
- * user is created ({@link #nudge()}) and by a sweep timer that picks up rows left by a crash or a broker outage.
- * After the commit, each created user is also published on the event bus at {@link Addresses#USERS_CREATED}.
+ * <ul>
+ *   <li><b>Right after the commit</b> ({@link #publish(OutboxEvent)}): the user is announced on the event bus
+ *   ({@link Addresses#USERS_CREATED}, the live feed: its source of truth is PostgreSQL, so it need not wait for
+ *   the broker), and the row the insert returned is published at once, persistent, with a publisher confirm
+ *   ({@link PublisherConfirms}, no thread blocked); after the confirm the row's id joins the next batched
+ *   {@code DELETE}. No extra round trip to PostgreSQL before the event goes out.</li>
+ *   <li><b>The sweep</b>, every {@code relaySweepMs}: rows older than {@value #STALE_MS} ms are ones whose publish
+ *   failed (broker down, connection dropped before the confirm) or whose process died. A sweep locks a batch of
+ *   them ({@code FOR UPDATE SKIP LOCKED}, so relays in several processes never take the same row), publishes,
+ *   waits for the confirms, deletes and commits.</li>
+ * </ul>
+ * The sweep does not announce: its rows were announced when they were committed (a live-feed client that
+ * missed one catches up from PostgreSQL with {@code ?since=}).
+ * Nothing is deleted before its confirm, so an event is never lost; a row may be published twice (a crash
+ * between confirm and delete, a confirm slower than {@value #STALE_MS} ms), which consumers absorb by event id.
  */
 public final class OutboxRelay {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
   static final int BATCH = 500;
-  static final int MAX_RUNS = 4;
+  /** A row this old was not published right after its commit, and is the sweep's. */
+  static final long STALE_MS = 2_000;
   private static final long CONFIRM_TIMEOUT_MS = 5_000;
-  private static final String LOCK_BATCH =
-    "SELECT id, event_id, routing_key, payload FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED";
+  /** Confirmed rows are deleted together, at most this long after their confirm. */
+  private static final long DELETE_DELAY_MS = 5;
+  private static final String LOCK_STALE = """
+    SELECT id AS outbox_id, event_id, routing_key, payload FROM outbox
+    WHERE created_at < now() - interval '%d milliseconds'
+    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""".formatted(STALE_MS);
   private static final String DELETE = "DELETE FROM outbox WHERE id = ANY($1)";
 
   private final Vertx vertx;
   private final Pool pool;
   private final String exchange;
   private final PublisherConfirms confirms;
-  private final Set<Future<Integer>> runs = new HashSet<>();
+  private final List<Long> confirmed = new ArrayList<>();
   private RabbitMQClient client;
   private Future<?> schemaReady;
-  private boolean again;
+  private boolean sweeping;
   private boolean stopped;
   private long sweepTimer = -1;
+  private long deleteTimer = -1;
+  private Future<?> lastWork = Future.succeededFuture();
 
   private OutboxRelay(Vertx vertx, Pool pool, String exchange) {
     this.vertx = vertx;
@@ -64,99 +74,115 @@ public final class OutboxRelay {
 
   /**
    * Starts a relay: its RabbitMQ client connects in the background (the relay does not wait for the broker;
-   * rows simply wait in the outbox), and the sweep runs every {@code sweepMs} once the schema is ready.
+   * rows simply wait in the outbox), and the sweep runs every {@code relaySweepMs} once the schema is ready.
    */
   public static OutboxRelay start(Vertx vertx, Pool pool, UserConfig config, Future<?> schemaReady) {
     OutboxRelay relay = new OutboxRelay(vertx, pool, config.eventsExchange());
+    relay.schemaReady = schemaReady;
     Amqp.start(vertx, Amqp.options(config.amqpUri(), 1_000), "outbox relay",
         client -> Amqp.declareTopicExchange(client, config.eventsExchange()).compose(v -> relay.confirms.attach(client)))
-      .onSuccess(client -> {
-        relay.client = client;
-        relay.nudge();
-      });
-    relay.schemaReady = schemaReady;
-    relay.sweepTimer = vertx.setPeriodic(config.relaySweepMs(), id -> relay.nudge());
+      .onSuccess(client -> relay.client = client);
+    relay.sweepTimer = vertx.setPeriodic(config.relaySweepMs(), id -> relay.sweep());
     return relay;
   }
 
   /**
-   * Asks for a run now: a new one starts unless {@value #MAX_RUNS} are in progress, in which case one more runs
-   * after them.
+   * Announces a row just committed on the event bus and publishes it; when publishing fails the row stays for
+   * the sweep.
    */
-  public void nudge() {
-    if (stopped) {
+  public void publish(OutboxEvent event) {
+    announce(event);
+    RabbitMQClient rabbit = client;
+    if (stopped || rabbit == null || !rabbit.isConnected()) {
       return;
     }
-    if (runs.size() >= MAX_RUNS) {
-      again = true;
+    Future<Void> published = publish(rabbit, event).onSuccess(v -> deleteSoon(event.outboxId()));
+    lastWork = Future.join(lastWork, published);
+  }
+
+  /** Stops sweeping, lets the work in progress finish (deleting what was confirmed), and closes the connection. */
+  public Future<Void> stop() {
+    stopped = true;
+    vertx.cancelTimer(sweepTimer);
+    return lastWork.<Void>transform(ar -> deleteConfirmed())
+      .<Void>transform(ar -> client == null ? Future.succeededFuture() : client.stop());
+  }
+
+  /** One sweep at a time: lock a batch of stale rows, publish them with confirms, delete them, commit. */
+  private void sweep() {
+    RabbitMQClient rabbit = client;
+    if (sweeping || stopped || rabbit == null || !rabbit.isConnected() || !schemaReady.succeeded()) {
       return;
     }
-    again = false;
-    Future<Integer> run = relayBatch();
-    runs.add(run);
-    run.onComplete(ar -> {
-      runs.remove(run);
+    sweeping = true;
+    Future<List<OutboxEvent>> swept = pool.withTransaction(conn -> conn.preparedQuery(LOCK_STALE).execute(Tuple.of(BATCH))
+      .map(rows -> {
+        List<OutboxEvent> events = new ArrayList<>(rows.size());
+        rows.forEach(row -> events.add(OutboxEvent.of(row)));
+        return events;
+      })
+      .compose(events -> Future.all(events.stream().map(event -> publish(rabbit, event)).toList())
+        .compose(v -> events.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(DELETE).execute(Tuple.of(ids(events))))
+        .map(events)));
+    lastWork = Future.join(lastWork, swept);
+    swept.onComplete(ar -> {
+      sweeping = false;
       if (ar.failed()) {
-        LOG.warn("Outbox relay run failed, the rows stay for the next run: {}", ar.cause().getMessage());
-      } else if (again || ar.result() == BATCH) {
-        nudge();
+        LOG.warn("Outbox sweep failed, the rows stay for the next one: {}", ar.cause().getMessage());
+      } else {
+        if (!ar.result().isEmpty()) {
+          LOG.info("Outbox sweep published {} events left behind", ar.result().size());
+        }
+        if (ar.result().size() == BATCH) {
+          sweep();
+        }
       }
     });
   }
 
-  /** Stops sweeping, lets the runs in progress finish, and closes the RabbitMQ connection. */
-  public Future<Void> stop() {
-    stopped = true;
-    vertx.cancelTimer(sweepTimer);
-    return Future.join(List.copyOf(runs))
-      .<Void>transform(ar -> client == null ? Future.succeededFuture() : client.stop());
+  private Future<Void> publish(RabbitMQClient rabbit, OutboxEvent event) {
+    AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+      .contentType("application/json")
+      .deliveryMode(2)
+      .messageId(event.eventId().toString())
+      .type(event.routingKey())
+      .timestamp(new Date())
+      .build();
+    return confirms.publish(rabbit, exchange, event.routingKey(), properties, Buffer.buffer(event.payload().encode()))
+      .timeout(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
-  /** One transaction: lock a batch, publish it with confirms, delete it. The number of rows relayed. */
-  private Future<Integer> relayBatch() {
-    RabbitMQClient rabbit = client;
-    if (rabbit == null || !rabbit.isConnected() || !schemaReady.succeeded()) {
-      return Future.succeededFuture(0);
+  private void deleteSoon(long outboxId) {
+    confirmed.add(outboxId);
+    if (deleteTimer == -1) {
+      deleteTimer = vertx.setTimer(DELETE_DELAY_MS, id -> {
+        deleteTimer = -1;
+        deleteConfirmed();
+      });
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_BATCH).execute(Tuple.of(BATCH))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(rows) : publish(rabbit, rows)
-          .compose(v -> delete(conn, rows))
-          .map(rows)))
-      .onSuccess(this::announce)
-      .map(RowSet::size);
   }
 
-  private Future<Void> publish(RabbitMQClient rabbit, RowSet<Row> rows) {
-    List<Future<Void>> publishes = new ArrayList<>(rows.size());
-    for (Row row : rows) {
-      AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-        .contentType("application/json")
-        .deliveryMode(2)
-        .messageId(row.getUUID("event_id").toString())
-        .type(row.getString("routing_key"))
-        .timestamp(new Date())
-        .build();
-      Buffer body = Buffer.buffer(row.getJsonObject("payload").encode());
-      publishes.add(confirms.publish(rabbit, exchange, row.getString("routing_key"), properties, body));
+  /** Deletes the confirmed rows; if that fails they stay, and the sweep publishes them again (a duplicate, not a loss). */
+  private Future<Void> deleteConfirmed() {
+    if (confirmed.isEmpty()) {
+      return Future.succeededFuture();
     }
-    return Future.all(publishes).timeout(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS).mapEmpty();
+    Long[] ids = confirmed.toArray(Long[]::new);
+    confirmed.clear();
+    return pool.preparedQuery(DELETE).execute(Tuple.of((Object) ids))
+      .onFailure(e -> LOG.warn("Deleting {} published outbox rows failed; the sweep will publish them again: {}",
+        ids.length, e.getMessage()))
+      .mapEmpty();
   }
 
-  private static Future<Void> delete(SqlConnection conn, RowSet<Row> rows) {
-    Long[] ids = new Long[rows.size()];
-    int i = 0;
-    for (Row row : rows) {
-      ids[i++] = row.getLong("id");
+  private void announce(OutboxEvent event) {
+    JsonObject user = event.payload().getJsonObject("user");
+    if (user != null) {
+      vertx.eventBus().publish(Addresses.USERS_CREATED, user);
     }
-    return conn.preparedQuery(DELETE).execute(Tuple.of(ids)).mapEmpty();
   }
 
-  private void announce(RowSet<Row> rows) {
-    for (Row row : rows) {
-      JsonObject user = row.getJsonObject("payload").getJsonObject("user");
-      if (user != null) {
-        vertx.eventBus().publish(Addresses.USERS_CREATED, user);
-      }
-    }
+  private static Long[] ids(List<OutboxEvent> events) {
+    return events.stream().map(OutboxEvent::outboxId).toArray(Long[]::new);
   }
 }

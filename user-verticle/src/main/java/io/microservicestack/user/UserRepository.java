@@ -38,9 +38,10 @@ public final class UserRepository {
         'id', e.id::text, 'type', 'user.created', 'occurredAt', u.created_at,
         'user', jsonb_build_object('id', u.id, 'name', u.name, 'email', u.email, 'createdAt', u.created_at))
       FROM u, e
-      RETURNING id
+      RETURNING id, event_id, routing_key, payload
     )
-    SELECT u.id, u.name, u.email, u.created_at FROM u, o
+    SELECT u.id, u.name, u.email, u.created_at,
+      o.id AS outbox_id, o.event_id, o.routing_key, o.payload FROM u, o
     """.formatted(CREATED_AT);
   private static final String SELECT_BY_REQUEST =
     "SELECT id, name, email, " + CREATED_AT + " AS created_at FROM users WHERE request_id = $1";
@@ -71,14 +72,29 @@ public final class UserRepository {
    * Creates the user with its {@code user.created} outbox event; 409 when the email exists in any case.
    *
    * @param requestId null, or the id of the request: a second create with the same id creates nothing and
-   *                  answers the user the first one created
+   *                  answers the user the first one created (with no event: the first create has it)
    */
-  public Future<JsonObject> create(NewUser user, String requestId) {
+  public Future<Created> create(NewUser user, String requestId) {
     return pool().compose(p -> p.preparedQuery(INSERT_WITH_EVENT).execute(Tuple.of(user.name(), user.email(), requestId)))
       .recover(failure -> Future.failedFuture(isUniqueViolation(failure)
         ? Problem.of(409, "Conflict", "A user with email " + user.email() + " already exists").exception()
         : unavailable(failure)))
-      .compose(rows -> rows.size() == 1 ? Future.succeededFuture(toJson(rows.iterator().next())) : findByRequest(requestId));
+      .compose(rows -> {
+        if (rows.size() == 1) {
+          Row row = rows.iterator().next();
+          return Future.succeededFuture(new Created(toJson(row), OutboxEvent.of(row)));
+        }
+        return findByRequest(requestId).map(existing -> new Created(existing, null));
+      });
+  }
+
+  /**
+   * A created user and the outbox event written with it.
+   *
+   * @param user  the user JSON
+   * @param event its {@code user.created} outbox row, or null when the request had already created the user
+   */
+  public record Created(JsonObject user, OutboxEvent event) {
   }
 
   private Future<JsonObject> findByRequest(String requestId) {
