@@ -78,14 +78,17 @@ public final class Database {
       .recover(failure -> retry(vertx, config, retryMs));
   }
 
+  /** The JDBC URL of the same database, for Flyway (migrations run over JDBC). */
+  static String jdbcUrl(PgConnectOptions options) {
+    return "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase() + "?connectTimeout=5";
+  }
+
   /** Applies the pending migrations on a worker thread. */
   public static Future<Void> migrate(Vertx vertx, UserConfig config) {
     return vertx.executeBlocking(() -> {
       PgConnectOptions options = connectOptions(config);
-      String jdbcUrl = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase()
-        + "?connectTimeout=5";
       var result = Flyway.configure()
-        .dataSource(jdbcUrl, options.getUser(), options.getPassword())
+        .dataSource(jdbcUrl(options), options.getUser(), options.getPassword())
         .schemas(config.pgSchema())
         .defaultSchema(config.pgSchema())
         .createSchemas(true)

@@ -45,6 +45,7 @@ class OutboxRelayTest {
 
   @AfterEach
   void close() throws Exception {
+    events.client.exchangeDelete(exchange).await(5, TimeUnit.SECONDS);
     events.close();
     pg.close();
     for (AutoCloseable c : cleanup) {

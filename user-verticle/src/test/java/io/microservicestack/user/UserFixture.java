@@ -7,10 +7,27 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
+import io.vertx.pgclient.PgConnectOptions;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/** Deploys a user service on a free port, in a schema of its own, against the real PostgreSQL. */
+/**
+ * Deploys a user service on a free port, in a schema of its own, against the real PostgreSQL. The schemas are
+ * dropped when the test JVM exits.
+ */
 final class UserFixture {
+
+  private static final Set<String> SCHEMAS = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(UserFixture::dropSchemas, "drop-test-schemas"));
+  }
 
   final String schema;
   final UserVerticle verticle = new UserVerticle();
@@ -25,6 +42,19 @@ final class UserFixture {
   /** A fixture on {@code schema}, e.g. a second service instance over the same tables. */
   UserFixture(String schema) {
     this.schema = schema;
+    SCHEMAS.add(schema);
+  }
+
+  private static void dropSchemas() {
+    PgConnectOptions pg = PgConnectOptions.fromUri(TestServers.pgUri());
+    try (Connection connection = DriverManager.getConnection(Database.jdbcUrl(pg), pg.getUser(), pg.getPassword());
+         Statement statement = connection.createStatement()) {
+      for (String schema : SCHEMAS) {
+        statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+      }
+    } catch (SQLException e) {
+      // best effort: a schema left behind is harmless, every test class makes its own
+    }
   }
 
   /** A config for this fixture's schema; the relay off unless a test turns it on. */

@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("The user queue consumer")
 class UserQueueTest {
 
-  private final String schema = TestServers.unique("users_queue");
+  /** A schema of its own, dropped when the test JVM exits. */
+  private final String schema = new UserFixture().schema;
   private final String queue = TestServers.unique("user");
   private final String exchange = TestServers.unique("events");
   private QueueProbe broker;
@@ -51,7 +52,10 @@ class UserQueueTest {
 
   @AfterAll
   void close() throws Exception {
-    broker.client.queueDelete(queue).await(5, TimeUnit.SECONDS);
+    broker.client.queueDelete(queue)
+      .compose(v -> broker.client.queueDelete(Topology.dlq(queue)))
+      .compose(v -> broker.client.exchangeDelete(exchange))
+      .await(5, TimeUnit.SECONDS);
     for (QueueProbe probe : new QueueProbe[] {broker, parked, events}) {
       probe.close();
     }
