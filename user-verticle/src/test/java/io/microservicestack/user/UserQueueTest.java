@@ -44,8 +44,11 @@ class UserQueueTest {
       .put("amqpUri", TestServers.amqpUri()).put("commandQueue", queue).put("eventsExchange", exchange)
       .put("relaySweepMs", 200);
     events = QueueProbe.connect(vertx).bind(exchange, "user.created");
-    vertx.deployVerticle(UserQueueVerticle::new, new DeploymentOptions().setConfig(config)).await(20, TimeUnit.SECONDS);
     broker = QueueProbe.connect(vertx);
+    // The verticle declares its queue once RabbitMQ answers, in the background: declare it first, as a
+    // producer would, so that no command sent before then is dropped.
+    broker.client.queueDeclare(queue, true, false, false).await(5, TimeUnit.SECONDS);
+    vertx.deployVerticle(UserQueueVerticle::new, new DeploymentOptions().setConfig(config)).await(20, TimeUnit.SECONDS);
     parked = QueueProbe.connect(vertx).consume(Topology.dlq(queue));
     pg = PgBuilder.pool().connectingTo(TestServers.pgUri()).using(vertx).build();
   }
