@@ -29,17 +29,22 @@ final class Clustering {
     return new HazelcastClusterManager(hazelcastConfig(config));
   }
 
-  /** The Hazelcast config with the placeholders filled. */
+  /**
+   * The Hazelcast config with the placeholders filled: from the {@code CLUSTER_*} settings, unless a system
+   * property of the placeholder's name is set ({@code -Dstack.cluster.members=...}); any other system property
+   * can be used as a placeholder in a replacement cluster.xml.
+   */
   static Config hazelcastConfig(StackConfig config) {
     String iface = config.get(Setting.CLUSTER_INTERFACE);
     boolean anyInterface = "any".equalsIgnoreCase(iface);
     Properties properties = new Properties();
-    properties.setProperty("stack.cluster.name", config.get(Setting.CLUSTER_NAME));
-    properties.setProperty("stack.cluster.members", config.get(Setting.CLUSTER_MEMBERS));
-    properties.setProperty("stack.cluster.port", config.get(Setting.CLUSTER_PORT));
-    properties.setProperty("stack.cluster.interface.enabled", String.valueOf(!anyInterface));
-    properties.setProperty("stack.cluster.interface", anyInterface ? "127.0.0.1" : iface);
-    properties.setProperty("stack.cluster.heartbeat.timeout", config.get(Setting.CLUSTER_HEARTBEAT_TIMEOUT_S));
+    properties.putAll(System.getProperties());
+    properties.putIfAbsent("stack.cluster.name", config.get(Setting.CLUSTER_NAME));
+    properties.putIfAbsent("stack.cluster.members", config.get(Setting.CLUSTER_MEMBERS));
+    properties.putIfAbsent("stack.cluster.port", config.get(Setting.CLUSTER_PORT));
+    properties.putIfAbsent("stack.cluster.interface.enabled", String.valueOf(!anyInterface));
+    properties.putIfAbsent("stack.cluster.interface", anyInterface ? "127.0.0.1" : iface);
+    properties.putIfAbsent("stack.cluster.heartbeat.timeout", config.get(Setting.CLUSTER_HEARTBEAT_TIMEOUT_S));
     try (InputStream xml = openClusterXml()) {
       return new XmlConfigBuilder(xml).setProperties(properties).build();
     } catch (IOException e) {

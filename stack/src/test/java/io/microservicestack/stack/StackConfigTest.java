@@ -58,4 +58,22 @@ class StackConfigTest {
     assertThat(Role.parse(List.of("user"))).containsExactly(Role.USER);
     assertThatThrownBy(() -> Role.parse(List.of("nope"))).hasMessageContaining("Unknown role 'nope'");
   }
+
+  @Test
+  @DisplayName("The cluster.xml placeholders are filled from the CLUSTER_* settings: TCP-IP members, no multicast, the __vertx maps kept")
+  void clusterConfig() {
+    var hazelcast = Clustering.hazelcastConfig(StackConfig.from(Map.of(
+      "CLUSTER_NAME", "blue", "CLUSTER_MEMBERS", "10.0.0.5,10.0.0.6", "CLUSTER_PORT", "5801")));
+
+    assertThat(hazelcast.getClusterName()).isEqualTo("blue");
+    var join = hazelcast.getNetworkConfig().getJoin();
+    assertThat(join.getTcpIpConfig().isEnabled()).isTrue();
+    assertThat(join.getTcpIpConfig().getMembers()).containsExactly("10.0.0.5", "10.0.0.6");
+    assertThat(join.getMulticastConfig().isEnabled()).isFalse();
+    assertThat(hazelcast.getNetworkConfig().getPort()).isEqualTo(5801);
+    assertThat(hazelcast.getProperty("hazelcast.phone.home.enabled")).isEqualTo("false");
+    assertThat(hazelcast.getMultiMapConfigs()).containsKey("__vertx.subs");
+    assertThat(Clustering.hazelcastConfig(StackConfig.from(Map.of("CLUSTER_INTERFACE", "any")))
+      .getNetworkConfig().getInterfaces().isEnabled()).isFalse();
+  }
 }
