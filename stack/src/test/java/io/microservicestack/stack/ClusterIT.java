@@ -89,6 +89,19 @@ class ClusterIT {
     }
   }
 
+  /** A websocket on {@code gatewayUrl}'s live feed that collects its frames. */
+  private static WebSocket feed(String gatewayUrl, List<String> frames) throws Exception {
+    return HttpClient.newHttpClient().newWebSocketBuilder()
+      .buildAsync(URI.create(gatewayUrl.replace("http", "ws") + "/ws/users"), new WebSocket.Listener() {
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+          frames.add(data.toString());
+          ws.request(1);
+          return null;
+        }
+      }).get(10, TimeUnit.SECONDS);
+  }
+
   private static long idOf(String userJson) {
     return Long.parseLong(userJson.replaceAll(".*\"id\":(\\d+).*", "$1"));
   }
@@ -98,15 +111,7 @@ class ClusterIT {
   @DisplayName("A user created through the gateway is readable over RPC, gets its slack message and its websocket frame")
   void wholeFlow() throws Exception {
     List<String> frames = new CopyOnWriteArrayList<>();
-    WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-      .buildAsync(URI.create(gateway.replace("http", "ws") + "/ws/users"), new WebSocket.Listener() {
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-          frames.add(data.toString());
-          ws.request(1);
-          return null;
-        }
-      }).get(10, TimeUnit.SECONDS);
+    WebSocket socket = feed(gateway, frames);
     String email = "cluster-" + run + "@example.com";
 
     HttpResponse<String> created = StackProcess.postJson(gateway + "/user", "{\"name\": \"clustered\", \"email\": \"" + email + "\"}");
@@ -171,6 +176,29 @@ class ClusterIT {
 
   @Test
   @Order(4)
+  @DisplayName("With two gateway JVMs, the websocket clients of each get every created user")
+  void everyGatewayGetsEveryEvent() throws Exception {
+    int secondPort = StackProcess.freePort();
+    String second = "http://127.0.0.1:" + secondPort;
+    start("gateway-second", "gateway", Map.of("GATEWAY_HTTP_PORT", String.valueOf(secondPort)))
+      .awaitOk(second + "/health", Duration.ofSeconds(60));
+    List<String> firstFrames = new CopyOnWriteArrayList<>();
+    List<String> secondFrames = new CopyOnWriteArrayList<>();
+    WebSocket firstSocket = feed(gateway, firstFrames);
+    WebSocket secondSocket = feed(second, secondFrames);
+    String email = "fanout-" + run + "@example.com";
+
+    assertThat(StackProcess.postJson(gateway + "/user", "{\"name\": \"both\", \"email\": \"" + email + "\"}").statusCode())
+      .isEqualTo(201);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> firstFrames.stream().anyMatch(f -> f.contains(email)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> secondFrames.stream().anyMatch(f -> f.contains(email)));
+    firstSocket.abort();
+    secondSocket.abort();
+  }
+
+  @Test
+  @Order(5)
   @DisplayName("On SIGTERM a role leaves the cluster gracefully: it shuts down cleanly and the others keep serving")
   void leavesGracefully() throws Exception {
     StackProcess queue = processes.stream().filter(p -> p.log.toString().contains("cluster-user-queue")).findFirst().orElseThrow();
