@@ -10,7 +10,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -89,19 +87,6 @@ class ClusterIT {
     }
   }
 
-  /** A websocket on {@code gatewayUrl}'s live feed that collects its frames. */
-  private static WebSocket feed(String gatewayUrl, List<String> frames) throws Exception {
-    return HttpClient.newHttpClient().newWebSocketBuilder()
-      .buildAsync(URI.create(gatewayUrl.replace("http", "ws") + "/ws/users"), new WebSocket.Listener() {
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-          frames.add(data.toString());
-          ws.request(1);
-          return null;
-        }
-      }).get(10, TimeUnit.SECONDS);
-  }
-
   private static long idOf(String userJson) {
     return Long.parseLong(userJson.replaceAll(".*\"id\":(\\d+).*", "$1"));
   }
@@ -111,7 +96,7 @@ class ClusterIT {
   @DisplayName("A user created through the gateway is readable over RPC, gets its slack message and its websocket frame")
   void wholeFlow() throws Exception {
     List<String> frames = new CopyOnWriteArrayList<>();
-    WebSocket socket = feed(gateway, frames);
+    WebSocket socket = StackProcess.liveFeed(gateway, frames);
     String email = "cluster-" + run + "@example.com";
 
     HttpResponse<String> created = StackProcess.postJson(gateway + "/user", "{\"name\": \"clustered\", \"email\": \"" + email + "\"}");
@@ -184,8 +169,8 @@ class ClusterIT {
       .awaitOk(second + "/health", Duration.ofSeconds(60));
     List<String> firstFrames = new CopyOnWriteArrayList<>();
     List<String> secondFrames = new CopyOnWriteArrayList<>();
-    WebSocket firstSocket = feed(gateway, firstFrames);
-    WebSocket secondSocket = feed(second, secondFrames);
+    WebSocket firstSocket = StackProcess.liveFeed(gateway, firstFrames);
+    WebSocket secondSocket = StackProcess.liveFeed(second, secondFrames);
     String email = "fanout-" + run + "@example.com";
 
     assertThat(StackProcess.postJson(gateway + "/user", "{\"name\": \"both\", \"email\": \"" + email + "\"}").statusCode())

@@ -3,17 +3,13 @@ package io.microservicestack.stack;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,15 +35,7 @@ class EmbeddedModeIT {
       assertThat(stack.output()).contains("Embedded PostgreSQL").contains("Embedded Redis").contains("Embedded Qpid");
 
       List<String> frames = new CopyOnWriteArrayList<>();
-      WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + gatewayPort + "/ws/users"), new WebSocket.Listener() {
-          @Override
-          public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            frames.add(data.toString());
-            ws.request(1);
-            return null;
-          }
-        }).get(10, TimeUnit.SECONDS);
+      WebSocket socket = StackProcess.liveFeed(gateway, frames);
       String email = "embedded-" + UUID.randomUUID() + "@example.com";
 
       HttpResponse<String> created = StackProcess.postJson(gateway + "/user", "{\"name\": \"zero\", \"email\": \"" + email + "\"}");

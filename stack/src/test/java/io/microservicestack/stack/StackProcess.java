@@ -9,12 +9,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -119,5 +121,18 @@ final class StackProcess implements AutoCloseable {
 
   private static String javaBin() {
     return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+  }
+
+  /** A websocket on {@code gatewayUrl}'s live feed that collects its frames. */
+  static WebSocket liveFeed(String gatewayUrl, List<String> frames) throws Exception {
+    return HttpClient.newHttpClient().newWebSocketBuilder()
+      .buildAsync(URI.create(gatewayUrl.replace("http", "ws") + "/ws/users"), new WebSocket.Listener() {
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+          frames.add(data.toString());
+          ws.request(1);
+          return null;
+        }
+      }).get(10, TimeUnit.SECONDS);
   }
 }
