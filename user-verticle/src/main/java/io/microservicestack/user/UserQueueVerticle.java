@@ -16,6 +16,10 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * The {@code user} queue consumer: each message is a create-user command {@code {"name", "email", "requestId"}}.
  *
@@ -73,8 +77,7 @@ public class UserQueueVerticle extends VerticleBase {
     Future<Void> outcome;
     try {
       JsonObject command = new JsonObject(message.body());
-      String requestId = requestId(command);
-      outcome = users.create(NewUser.validate(command), requestId)
+      outcome = users.create(validate(command), command.getString("requestId"))
         .compose(user -> client.basicAck(message.envelope().getDeliveryTag(), false));
     } catch (DecodeException e) {
       outcome = Future.failedFuture(Problem.badRequest("The command is not a JSON object").exception());
@@ -99,13 +102,23 @@ public class UserQueueVerticle extends VerticleBase {
       .compose(v -> client.basicNack(message.envelope().getDeliveryTag(), false, true));
   }
 
-  private static String requestId(JsonObject command) {
-    Object value = command.getValue("requestId");
-    if (!(value instanceof String id) || id.isBlank() || id.length() > REQUEST_ID_MAX) {
-      throw new ProblemException(new Problem(400, "Validation failed", "The command has invalid fields: requestId",
-        java.util.Map.of("requestId", java.util.List.of("is required: a string of 1-" + REQUEST_ID_MAX + " characters"))));
+  /** The user to create, or a 400 problem naming every invalid field, {@code requestId} included. */
+  private static NewUser validate(JsonObject command) {
+    Map<String, List<String>> errors = new LinkedHashMap<>();
+    NewUser user = null;
+    try {
+      user = NewUser.validate(command);
+    } catch (ProblemException e) {
+      errors.putAll(e.problem().errors());
     }
-    return id;
+    Object requestId = command.getValue("requestId");
+    if (!(requestId instanceof String id) || id.isBlank() || id.length() > REQUEST_ID_MAX) {
+      errors.put("requestId", List.of("is required: a string of 1-" + REQUEST_ID_MAX + " characters"));
+    }
+    if (!errors.isEmpty()) {
+      throw Problem.validation(errors).exception();
+    }
+    return user;
   }
 
   @Override

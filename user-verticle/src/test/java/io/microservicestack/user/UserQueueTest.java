@@ -125,12 +125,12 @@ class UserQueueTest {
   @DisplayName("A command that is not JSON, or has no requestId, is parked with the reason")
   void parksMalformedCommands() throws Exception {
     broker.publish(queue, "not json").await(5, TimeUnit.SECONDS);
-    JsonObject noRequestId = new JsonObject().put("name", "n").put("email", UserFixture.uniqueEmail());
+    JsonObject noRequestId = new JsonObject().put("name", "").put("email", UserFixture.uniqueEmail());
     send(noRequestId);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> parkedReason("not json") != null && parkedReason(noRequestId.encode()) != null);
     assertThat(parkedReason("not json")).contains("not a JSON object");
-    assertThat(parkedReason(noRequestId.encode())).contains("requestId");
+    assertThat(parkedReason(noRequestId.encode())).as("every invalid field is named").contains("requestId").contains("name");
   }
 
   @Test
