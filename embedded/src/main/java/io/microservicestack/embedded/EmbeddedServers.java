@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * The zero-install mode: starts, in parallel, the servers the stack has no address for, and stops them together.
@@ -74,13 +72,13 @@ public final class EmbeddedServers implements AutoCloseable {
     });
     try {
       CompletableFuture<EmbeddedPostgres> pg = postgres
-        ? startTimed(() -> EmbeddedPostgres.start(pgDataDir), executor) : done();
-      CompletableFuture<EmbeddedRedis> rd = redis ? startTimed(EmbeddedRedis::start, executor) : done();
-      CompletableFuture<EmbeddedAmqp> mq = amqp ? startTimed(EmbeddedAmqp::start, executor) : done();
+        ? Parallel.startLogged(() -> EmbeddedPostgres.start(pgDataDir), executor) : Parallel.none();
+      CompletableFuture<EmbeddedRedis> rd = redis ? Parallel.startLogged(EmbeddedRedis::start, executor) : Parallel.none();
+      CompletableFuture<EmbeddedAmqp> mq = amqp ? Parallel.startLogged(EmbeddedAmqp::start, executor) : Parallel.none();
       try {
         CompletableFuture.allOf(pg, rd, mq).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException | InterruptedException e) {
-        throw failed(e, List.of(pg, rd, mq));
+        throw Parallel.failed(e, List.of(pg, rd, mq), START_TIMEOUT_SECONDS);
       }
       EmbeddedServers servers = new EmbeddedServers(pg.join(), rd.join(), mq.join());
       LOG.info("Embedded servers ready in {} ms", millisSince(started));
@@ -156,21 +154,7 @@ public final class EmbeddedServers implements AutoCloseable {
         servers.add(server);
       }
     }
-    List<Thread> stoppers = new ArrayList<>();
-    for (EmbeddedServer server : servers) {
-      Thread thread = new Thread(server::close, "embedded-stop-" + stoppers.size());
-      thread.start();
-      stoppers.add(thread);
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_TIMEOUT_SECONDS);
-    for (Thread thread : stoppers) {
-      try {
-        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    Parallel.stopAll(servers, STOP_TIMEOUT_SECONDS);
     LOG.info("Embedded servers stopped in {} ms", millisSince(started));
   }
 
@@ -179,85 +163,7 @@ public final class EmbeddedServers implements AutoCloseable {
     return "EmbeddedServers" + uris();
   }
 
-  private static <T extends EmbeddedServer> CompletableFuture<T> startTimed(Supplier<T> start,
-                                                                           ExecutorService executor) {
-    return CompletableFuture.supplyAsync(() -> {
-      long started = System.nanoTime();
-      T server = start.get();
-      if (server instanceof EmbeddedPostgres pg && pg.dataDirectory().isPresent()) {
-        LOG.info("Embedded {} listening on {} (started in {} ms, data in {})", server.description(), server.uri(),
-          millisSince(started), pg.dataDirectory().get());
-      } else {
-        LOG.info("Embedded {} listening on {} (started in {} ms)", server.description(), server.uri(),
-          millisSince(started));
-      }
-      return server;
-    }, executor);
-  }
-
-  private static <T> CompletableFuture<T> done() {
-    return CompletableFuture.completedFuture(null);
-  }
-
-  /**
-   * After a failed start: stops the servers that did start and says what went wrong. When one failed, the others
-   * are given time to finish starting so that they are stopped before this returns; after a timeout or an
-   * interrupt, they are stopped whenever they finish.
-   */
-  private static EmbeddedServerException failed(Exception e, List<CompletableFuture<? extends EmbeddedServer>> all) {
-    if (e instanceof ExecutionException) {
-      try {
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
-          .exceptionally(ignored -> null)
-          .get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException ignored) {
-        // stopped below whenever they finish
-      }
-    }
-    for (CompletableFuture<? extends EmbeddedServer> future : all) {
-      future.thenAccept(server -> {
-        if (server != null) {
-          server.close();
-        }
-      });
-    }
-    if (e instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-      return new EmbeddedServerException("interrupted while starting the embedded servers", e);
-    }
-    if (e instanceof TimeoutException) {
-      return new EmbeddedServerException("the embedded servers did not start within " + START_TIMEOUT_SECONDS
-        + " s", e);
-    }
-    EmbeddedServerException failure = null;
-    for (CompletableFuture<? extends EmbeddedServer> future : all) {
-      if (future.isCompletedExceptionally()) {
-        Throwable cause = causeOf(future);
-        if (failure == null) {
-          failure = cause instanceof EmbeddedServerException ese
-            ? ese : new EmbeddedServerException("an embedded server did not start: " + cause, cause);
-        } else {
-          failure.addSuppressed(cause);
-        }
-      }
-    }
-    return failure != null ? failure : new EmbeddedServerException("an embedded server did not start", e);
-  }
-
-  private static Throwable causeOf(CompletableFuture<?> failed) {
-    try {
-      failed.join();
-      return null;
-    } catch (CompletionException e) {
-      return e.getCause();
-    } catch (RuntimeException e) {
-      return e;
-    }
-  }
-
-  private static long millisSince(long nanoTime) {
+  static long millisSince(long nanoTime) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoTime);
   }
 }

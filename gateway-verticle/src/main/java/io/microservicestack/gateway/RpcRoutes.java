@@ -1,6 +1,7 @@
 package io.microservicestack.gateway;
 
 import io.microservicestack.common.Addresses;
+import io.microservicestack.common.Paging;
 import io.microservicestack.common.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -9,9 +10,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The routes the gateway answers through event-bus request/reply (the RPC sample).
@@ -28,8 +26,7 @@ import java.util.Map;
  */
 final class RpcRoutes {
 
-  static final int DEFAULT_LIMIT = 20;
-  static final int MAX_LIMIT = 100;
+  static final int DEFAULT_LIMIT = Paging.DEFAULT_LIMIT;
 
   private final UserRpc rpc;
 
@@ -61,7 +58,7 @@ final class RpcRoutes {
   }
 
   static long parseId(String text) {
-    Long id = parseNonNegative(text);
+    Long id = Paging.nonNegative(text);
     if (id == null) {
       throw Problem.badRequest("The user id must be a non-negative integer, not '" + text + "'").exception();
     }
@@ -70,33 +67,7 @@ final class RpcRoutes {
 
   /** The {@code users.list} request for the query string, or a 400 validation problem naming every bad field. */
   static JsonObject listQuery(RoutingContext ctx) {
-    Map<String, List<String>> errors = new LinkedHashMap<>();
-    String afterText = ctx.queryParams().get("after");
-    String limitText = ctx.queryParams().get("limit");
-    Long after = afterText == null ? Long.valueOf(0) : parseNonNegative(afterText);
-    if (after == null) {
-      errors.put("after", List.of("must be a non-negative integer"));
-    }
-    Long limit = limitText == null ? Long.valueOf(DEFAULT_LIMIT) : parseNonNegative(limitText);
-    if (limit == null || limit < 1 || limit > MAX_LIMIT) {
-      errors.put("limit", List.of("must be an integer from 1 to " + MAX_LIMIT));
-    }
-    if (!errors.isEmpty()) {
-      throw Problem.validation(errors).exception();
-    }
-    return new JsonObject().put("after", after).put("limit", limit.intValue());
-  }
-
-  /** The value of a decimal string of digits, or null when it is not one (signs, blanks, overflow). */
-  static Long parseNonNegative(String text) {
-    if (text == null || text.isEmpty() || text.length() > 19 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return null;
-    }
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      return null;
-    }
+    return Paging.parse(ctx.queryParams().get("after"), ctx.queryParams().get("limit")).toJson();
   }
 
   private static void sendJson(RoutingContext ctx, JsonObject body) {

@@ -1,6 +1,7 @@
 package io.microservicestack.gateway;
 
 import io.microservicestack.common.Addresses;
+import io.microservicestack.common.Paging;
 import io.microservicestack.common.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -104,7 +105,7 @@ public final class UserFeed {
     if (text == null) {
       return null;
     }
-    Long since = RpcRoutes.parseNonNegative(text);
+    Long since = Paging.nonNegative(text);
     if (since == null) {
       throw Problem.badRequest("since must be a non-negative integer (the last user id you received), not '" + text + "'")
         .exception();

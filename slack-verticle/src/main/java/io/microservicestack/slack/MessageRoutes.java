@@ -49,10 +49,7 @@ public final class MessageRoutes {
     router.get("/messages").handler(routes::listMessages);
     router.get("/ping").handler(ctx -> sendJson(ctx, 200, pong()));
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks));
-    router.route().failureHandler(ProblemHandler.create());
-    router.errorHandler(404, ProblemHandler.create());
-    router.errorHandler(405, ProblemHandler.create());
-    return router;
+    return ProblemHandler.installOn(router);
   }
 
   private void createMessage(RoutingContext ctx) {

@@ -75,7 +75,7 @@ public record SlackConfig(
       Configs.string(json, "userCreatedQueue", Topology.SLACK_USER_CREATED_QUEUE),
       Configs.intValue(json, "maxAttempts", 5),
       Configs.longValue(json, "redeliveryDelayMs", 500),
-      bool(json, "consumeEvents", true),
+      Configs.bool(json, "consumeEvents", true),
       Configs.string(json, "slackWebhookUrl", null),
       Configs.intValue(json, "slackMaxRetries", 5),
       Configs.longValue(json, "slackBackoffMs", 200));
@@ -90,21 +90,6 @@ public record SlackConfig(
     NetClientOptions net = options.getNetClientOptions();
     net.setConnectTimeout(REDIS_CONNECT_TIMEOUT_MS);
     return options;
-  }
-
-  private static boolean bool(JsonObject json, String key, boolean defaultValue) {
-    Object value = json.getValue(key);
-    if (value == null || value.toString().isBlank()) {
-      return defaultValue;
-    }
-    if (value instanceof Boolean b) {
-      return b;
-    }
-    return switch (value.toString().trim().toLowerCase(java.util.Locale.ROOT)) {
-      case "true", "yes", "1" -> true;
-      case "false", "no", "0" -> false;
-      default -> throw new IllegalArgumentException("config " + key + " must be true or false, got " + value);
-    };
   }
 
   private static void requireRange(String key, long value, long min, long max) {

@@ -1,25 +1,16 @@
 package io.microservicestack.slack;
 
 import io.microservicestack.common.Amqp;
-import io.microservicestack.common.DeadLetters;
 import io.microservicestack.common.Topology;
-import io.microservicestack.common.UserCreated;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQConsumer;
-import io.vertx.rabbitmq.RabbitMQMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -40,6 +31,8 @@ import java.util.function.Supplier;
  * The RabbitMQ client reconnects forever and re-declares the topology on every connection; after a reconnect
  * it re-subscribes this consumer by itself (vertx-rabbitmq-client restarts a consumer whose channel shut down).
  * Acks of deliveries from a channel that has since closed are skipped: the broker has requeued those messages.
+ *
+ * <p>This class keeps the connection and the subscription; {@link UserCreatedHandler} settles each message.
  */
 public final class UserCreatedConsumer {
 
@@ -51,9 +44,7 @@ public final class UserCreatedConsumer {
 
   private final Vertx vertx;
   private final SlackConfig config;
-  private final MessageStore store;
-  private final SlackNotifier notifier;
-  private final String dlq;
+  private final UserCreatedHandler handler;
   private final Promise<Void> subscribed = Promise.promise();
   private final AtomicBoolean subscribing = new AtomicBoolean();
   private final AtomicLong connections = new AtomicLong();
@@ -64,9 +55,7 @@ public final class UserCreatedConsumer {
   public UserCreatedConsumer(Vertx vertx, SlackConfig config, MessageStore store, SlackNotifier notifier) {
     this.vertx = vertx;
     this.config = config;
-    this.store = store;
-    this.notifier = notifier;
-    this.dlq = Topology.dlq(config.userCreatedQueue());
+    this.handler = new UserCreatedHandler(vertx, config, store, notifier, this);
   }
 
   /**
@@ -132,7 +121,7 @@ public final class UserCreatedConsumer {
     return c.basicConsumer(config.userCreatedQueue(), new QueueOptions().setAutoAck(false))
       .onSuccess(created -> {
         created.exceptionHandler(e -> LOG.warn("Consumer of {} failed", config.userCreatedQueue(), e));
-        created.handler(this::handle);
+        created.handler(handler::handle);
         consumer = created;
         subscribed.tryComplete();
         LOG.info("Consuming {} (exchange {}, routing key {})", config.userCreatedQueue(), config.eventsExchange(), Topology.USER_CREATED);
@@ -141,104 +130,8 @@ public final class UserCreatedConsumer {
       .mapEmpty();
   }
 
-  private void handle(RabbitMQMessage message) {
-    Delivery delivery = new Delivery(message, connections.get());
-    UserCreated event;
-    try {
-      event = parse(message.body());
-    } catch (IllegalArgumentException e) {
-      park(delivery, "unprocessable: " + e.getMessage());
-      return;
-    }
-    record(event)
-      .onSuccess(v -> ack(delivery))
-      .onFailure(e -> retryOrPark(delivery, event, e));
-  }
-
-  static UserCreated parse(Buffer body) {
-    Object json;
-    try {
-      json = body == null || body.length() == 0 ? null : Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new IllegalArgumentException("the body is not JSON");
-    }
-    return UserCreated.fromJson(json instanceof JsonObject object ? object : null);
-  }
-
-  /** Writes the event's message once and, when written now, posts it to Slack. */
-  private Future<Void> record(UserCreated event) {
-    String id = event.id().toString();
-    SlackMessage message = new SlackMessage(id, CHANNEL, "User " + event.user().getString("email") + " created", Instant.now());
-    return store.addOnce(id, message).map(added -> {
-      if (added) {
-        notifier.postInBackground(message);
-      } else {
-        LOG.info("Event {} was already processed; acknowledging its redelivery", id);
-      }
-      return null;
-    });
-  }
-
-  private void retryOrPark(Delivery delivery, UserCreated event, Throwable failure) {
-    String id = event.id().toString();
-    store.countFailure(id)
-      .onSuccess(attempts -> {
-        if (attempts >= config.maxAttempts()) {
-          park(delivery, "failed " + attempts + " times: " + failure.getMessage());
-        } else {
-          LOG.warn("Event {} failed (attempt {} of {}): {}; requeueing", id, attempts, config.maxAttempts(), failure.toString());
-          requeueLater(delivery);
-        }
-      })
-      .onFailure(e -> {
-        LOG.warn("Event {} failed and Redis is unreachable ({}); requeueing", id, failure.toString());
-        requeueLater(delivery);
-      });
-  }
-
-  /** Publishes the message, with a publisher confirm, to the dead-letter queue, then acks it. */
-  private void park(Delivery delivery, String reason) {
-    LOG.warn("Parking a message of {} in {}: {}", config.userCreatedQueue(), dlq, reason);
-    RabbitMQClient c = client;
-    RabbitMQMessage message = delivery.message();
-    DeadLetters.publish(c, config.userCreatedQueue(), message, reason)
-      .onSuccess(v -> ack(delivery))
-      .onFailure(e -> {
-        LOG.warn("Could not park a message in {}: {}; requeueing it", dlq, e.toString());
-        requeueLater(delivery);
-      });
-  }
-
-  private void ack(Delivery delivery) {
-    if (stale(delivery)) {
-      LOG.debug("Not acking a delivery of a closed channel; the broker redelivers it");
-      return;
-    }
-    safely(() -> client.basicAck(delivery.tag(), false))
-      .onFailure(e -> LOG.warn("Ack of a message of {} failed: {}; it will be redelivered", config.userCreatedQueue(), e.toString()));
-  }
-
-  /** Hands the message back to the broker after a pause, so that a failing event does not spin. */
-  private void requeueLater(Delivery delivery) {
-    vertx.setTimer(Math.max(1, config.redeliveryDelayMs()), id -> {
-      if (stopped || stale(delivery)) {
-        return;
-      }
-      safely(() -> client.basicNack(delivery.tag(), false, true))
-        .onFailure(e -> LOG.warn("Nack of a message of {} failed: {}", config.userCreatedQueue(), e.toString()));
-    });
-  }
-
-  /** A delivery of an earlier connection or consumer: its tag means nothing on the current channel. */
-  private boolean stale(Delivery delivery) {
-    RabbitMQConsumer current = consumer;
-    return delivery.connection() != connections.get()
-      || current == null
-      || !Objects.equals(current.consumerTag(), delivery.message().consumerTag());
-  }
-
   /** The client throws some failures (e.g. a closed connection) instead of failing the future. */
-  private static <T> Future<T> safely(Supplier<Future<T>> call) {
+  static <T> Future<T> safely(Supplier<Future<T>> call) {
     try {
       return call.get();
     } catch (RuntimeException e) {
@@ -246,10 +139,22 @@ public final class UserCreatedConsumer {
     }
   }
 
-  /** A delivery and the connection it came on. */
-  private record Delivery(RabbitMQMessage message, long connection) {
-    long tag() {
-      return message.envelope().getDeliveryTag();
-    }
+  /** The current client (null before the first connection). */
+  RabbitMQClient client() {
+    return client;
+  }
+
+  /** How many connections there have been: a delivery's tag only means something on the connection it came on. */
+  long connections() {
+    return connections.get();
+  }
+
+  /** The current subscription (null before it). */
+  RabbitMQConsumer consumer() {
+    return consumer;
+  }
+
+  boolean stopped() {
+    return stopped;
   }
 }

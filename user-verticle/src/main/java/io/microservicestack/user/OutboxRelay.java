@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,7 +65,8 @@ public final class OutboxRelay {
   private boolean stopped;
   private long sweepTimer = -1;
   private long deleteTimer = -1;
-  private Future<?> lastWork = Future.succeededFuture();
+  /** Publishes and sweeps not finished yet, so that {@link #stop()} can let them finish. */
+  private final Set<Future<?>> inFlight = new HashSet<>();
 
   private OutboxRelay(Vertx vertx, Pool pool, String exchange) {
     this.vertx = vertx;
@@ -96,15 +99,15 @@ public final class OutboxRelay {
     if (stopped || rabbit == null || !rabbit.isConnected()) {
       return;
     }
-    Future<Void> published = publish(rabbit, event).onSuccess(v -> deleteSoon(event.outboxId()));
-    lastWork = Future.join(lastWork, published);
+    track(publish(rabbit, event).onSuccess(v -> deleteSoon(event.outboxId())));
   }
 
   /** Stops sweeping, lets the work in progress finish (deleting what was confirmed), and closes the connection. */
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(sweepTimer);
-    return lastWork.<Void>transform(ar -> deleteConfirmed())
+    return Future.join(List.copyOf(inFlight))
+      .<Void>transform(ar -> deleteConfirmed())
       .<Void>transform(ar -> client == null ? Future.succeededFuture() : client.stop());
   }
 
@@ -124,8 +127,7 @@ public final class OutboxRelay {
       .compose(events -> Future.all(events.stream().map(event -> publish(rabbit, event)).toList())
         .compose(v -> events.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(DELETE).execute(Tuple.of(ids(events))))
         .map(events)));
-    lastWork = Future.join(lastWork, swept);
-    swept.onComplete(ar -> {
+    track(swept).onComplete(ar -> {
       sweeping = false;
       if (ar.failed()) {
         LOG.warn("Outbox sweep failed, the rows stay for the next one: {}", ar.cause().getMessage());
@@ -138,6 +140,11 @@ public final class OutboxRelay {
         }
       }
     });
+  }
+
+  private <T> Future<T> track(Future<T> work) {
+    inFlight.add(work);
+    return work.onComplete(ar -> inFlight.remove(work));
   }
 
   private Future<Void> publish(RabbitMQClient rabbit, OutboxEvent event) {

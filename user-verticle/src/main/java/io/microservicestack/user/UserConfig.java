@@ -36,7 +36,7 @@ public record UserConfig(String httpHost, int httpPort, String pgUri, String pgS
       Configs.intValue(json, "pgPoolSize", 16),
       Configs.string(json, "amqpUri", DEFAULT_AMQP_URI),
       Configs.string(json, "eventsExchange", Topology.EVENTS_EXCHANGE),
-      json.getBoolean("relayEnabled", true),
+      Configs.bool(json, "relayEnabled", true),
       Configs.longValue(json, "relaySweepMs", 1_000),
       Configs.string(json, "commandQueue", Topology.USER_COMMAND_QUEUE),
       Configs.intValue(json, "prefetch", 64));

@@ -1,5 +1,6 @@
 package io.microservicestack.user;
 
+import io.microservicestack.common.Paging;
 import io.microservicestack.common.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

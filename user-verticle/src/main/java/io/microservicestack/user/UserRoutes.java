@@ -1,5 +1,6 @@
 package io.microservicestack.user;
 
+import io.microservicestack.common.Paging;
 import io.microservicestack.common.JsonBody;
 import io.microservicestack.common.Problem;
 import io.microservicestack.common.ProblemHandler;

@@ -1,5 +1,6 @@
 package io.microservicestack.user;
 
+import io.microservicestack.common.Paging;
 import io.microservicestack.common.Addresses;
 import io.microservicestack.common.Problem;
 import io.microservicestack.common.Rpc;

@@ -1,0 +1,149 @@
+package io.microservicestack.slack;
+
+import io.microservicestack.common.DeadLetters;
+import io.microservicestack.common.Topology;
+import io.microservicestack.common.UserCreated;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQConsumer;
+import io.vertx.rabbitmq.RabbitMQMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Settles each {@code user.created} delivery of a {@link UserCreatedConsumer} (see its delivery guarantees):
+ * writes "User &lt;email&gt; created" once and acks, parks what cannot be processed, requeues after a pause what
+ * failed for now.
+ */
+final class UserCreatedHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(UserCreatedConsumer.class);
+
+  private final Vertx vertx;
+  private final SlackConfig config;
+  private final MessageStore store;
+  private final SlackNotifier notifier;
+  private final UserCreatedConsumer source;
+  private final String dlq;
+
+  UserCreatedHandler(Vertx vertx, SlackConfig config, MessageStore store, SlackNotifier notifier, UserCreatedConsumer source) {
+    this.vertx = vertx;
+    this.config = config;
+    this.store = store;
+    this.notifier = notifier;
+    this.source = source;
+    this.dlq = Topology.dlq(config.userCreatedQueue());
+  }
+
+  /** Settles one delivery: written and acked, parked, or requeued after a pause. */
+  void handle(RabbitMQMessage message) {
+    Delivery delivery = new Delivery(message, source.connections());
+    UserCreated event;
+    try {
+      event = parse(message.body());
+    } catch (IllegalArgumentException e) {
+      park(delivery, "unprocessable: " + e.getMessage());
+      return;
+    }
+    record(event)
+      .onSuccess(v -> ack(delivery))
+      .onFailure(e -> retryOrPark(delivery, event, e));
+  }
+
+  static UserCreated parse(Buffer body) {
+    Object json;
+    try {
+      json = body == null || body.length() == 0 ? null : Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw new IllegalArgumentException("the body is not JSON");
+    }
+    return UserCreated.fromJson(json instanceof JsonObject object ? object : null);
+  }
+
+  /** Writes the event's message once and, when written now, posts it to Slack. */
+  private Future<Void> record(UserCreated event) {
+    String id = event.id().toString();
+    SlackMessage message = new SlackMessage(id, UserCreatedConsumer.CHANNEL, "User " + event.user().getString("email") + " created", Instant.now());
+    return store.addOnce(id, message).map(added -> {
+      if (added) {
+        notifier.postInBackground(message);
+      } else {
+        LOG.info("Event {} was already processed; acknowledging its redelivery", id);
+      }
+      return null;
+    });
+  }
+
+  private void retryOrPark(Delivery delivery, UserCreated event, Throwable failure) {
+    String id = event.id().toString();
+    store.countFailure(id)
+      .onSuccess(attempts -> {
+        if (attempts >= config.maxAttempts()) {
+          park(delivery, "failed " + attempts + " times: " + failure.getMessage());
+        } else {
+          LOG.warn("Event {} failed (attempt {} of {}): {}; requeueing", id, attempts, config.maxAttempts(), failure.toString());
+          requeueLater(delivery);
+        }
+      })
+      .onFailure(e -> {
+        LOG.warn("Event {} failed and Redis is unreachable ({}); requeueing", id, failure.toString());
+        requeueLater(delivery);
+      });
+  }
+
+  /** Publishes the message, with a publisher confirm, to the dead-letter queue, then acks it. */
+  private void park(Delivery delivery, String reason) {
+    LOG.warn("Parking a message of {} in {}: {}", config.userCreatedQueue(), dlq, reason);
+    RabbitMQClient c = source.client();
+    RabbitMQMessage message = delivery.message();
+    DeadLetters.publish(c, config.userCreatedQueue(), message, reason)
+      .onSuccess(v -> ack(delivery))
+      .onFailure(e -> {
+        LOG.warn("Could not park a message in {}: {}; requeueing it", dlq, e.toString());
+        requeueLater(delivery);
+      });
+  }
+
+  private void ack(Delivery delivery) {
+    if (stale(delivery)) {
+      LOG.debug("Not acking a delivery of a closed channel; the broker redelivers it");
+      return;
+    }
+    UserCreatedConsumer.safely(() -> source.client().basicAck(delivery.tag(), false))
+      .onFailure(e -> LOG.warn("Ack of a message of {} failed: {}; it will be redelivered", config.userCreatedQueue(), e.toString()));
+  }
+
+  /** Hands the message back to the broker after a pause, so that a failing event does not spin. */
+  private void requeueLater(Delivery delivery) {
+    vertx.setTimer(Math.max(1, config.redeliveryDelayMs()), id -> {
+      if (source.stopped() || stale(delivery)) {
+        return;
+      }
+      UserCreatedConsumer.safely(() -> source.client().basicNack(delivery.tag(), false, true))
+        .onFailure(e -> LOG.warn("Nack of a message of {} failed: {}", config.userCreatedQueue(), e.toString()));
+    });
+  }
+
+  /** A delivery of an earlier connection or consumer: its tag means nothing on the current channel. */
+  private boolean stale(Delivery delivery) {
+    RabbitMQConsumer current = source.consumer();
+    return delivery.connection() != source.connections()
+      || current == null
+      || !Objects.equals(current.consumerTag(), delivery.message().consumerTag());
+  }
+
+  /** A delivery and the connection it came on. */
+  private record Delivery(RabbitMQMessage message, long connection) {
+    long tag() {
+      return message.envelope().getDeliveryTag();
+    }
+  }
+}
