@@ -1,9 +1,11 @@
 package io.microservicestack.bdd;
 
-import io.microservicestack.common.testing.TestServers;
+import io.microservicestack.common.testing.TestInfrastructure;
 import io.microservicestack.stack.Role;
-import io.microservicestack.stack.Setting;
-import io.microservicestack.stack.Stack;
+import io.microservicestack.common.CommonSettings;
+import io.microservicestack.slack.SlackConfig;
+import io.microservicestack.user.UserConfig;
+import io.microservicestack.stack.RunningStack;
 import io.microservicestack.stack.StackConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,7 +40,7 @@ import static org.awaitility.Awaitility.await;
  * <p>With {@code BDD_BASE_URL} set (environment variable or system property), that already-running stack: nothing
  * is started, and the queue scenario reaches RabbitMQ at {@code BDD_AMQP_URI} (queue {@code BDD_USER_QUEUE},
  * default {@code user}), or is skipped when that is not set. Otherwise every role is started in this JVM on free
- * ports, against the servers the module tests use ({@link TestServers}: PostgreSQL, Redis and RabbitMQ at
+ * ports, against the servers the module tests use ({@link TestInfrastructure}: PostgreSQL, Redis and RabbitMQ at
  * {@code PG_URI}, {@code REDIS_URI} and {@code AMQP_URI}, embedded ones for those not set), with a schema,
  * exchange, queues and Redis key prefix of this run's own, which are removed again when the stack is closed.
  *
@@ -54,11 +56,11 @@ public final class TestStack {
   private final URI baseUrl;
   private final String amqpUri;
   private final String userQueue;
-  private final Stack stack;
+  private final RunningStack stack;
   private final StackConfig config;
   private final GatewayClient client;
 
-  private TestStack(URI baseUrl, String amqpUri, String userQueue, Stack stack, StackConfig config) {
+  private TestStack(URI baseUrl, String amqpUri, String userQueue, RunningStack stack, StackConfig config) {
     this.baseUrl = baseUrl;
     this.amqpUri = amqpUri;
     this.userQueue = userQueue;
@@ -123,9 +125,9 @@ public final class TestStack {
     String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     int[] ports = freePorts(3);
     Map<String, String> settings = new HashMap<>();
-    settings.put("PG_URI", TestServers.pgUri());
-    settings.put("REDIS_URI", TestServers.redisUri());
-    settings.put("AMQP_URI", TestServers.amqpUri());
+    settings.put("PG_URI", TestInfrastructure.pgUri());
+    settings.put("REDIS_URI", TestInfrastructure.redisUri());
+    settings.put("AMQP_URI", TestInfrastructure.amqpUri());
     settings.put("HTTP_HOST", "127.0.0.1");
     settings.put("GATEWAY_HTTP_PORT", String.valueOf(ports[0]));
     settings.put("USER_HTTP_PORT", String.valueOf(ports[1]));
@@ -139,17 +141,17 @@ public final class TestStack {
     settings.put("REDIS_KEY_PREFIX", "bdd:" + run + ":");
     StackConfig config = StackConfig.from(settings);
     long started = System.nanoTime();
-    Stack stack;
+    RunningStack stack;
     try {
-      stack = Stack.start(config, Role.parse(List.of())).await(60, TimeUnit.SECONDS);
+      stack = RunningStack.start(config, Role.parse(List.of())).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IllegalStateException("The in-process stack did not start (PG_URI=" + config.get(Setting.PG_URI)
-        + ", REDIS_URI=" + config.get(Setting.REDIS_URI) + ", AMQP_URI=" + config.get(Setting.AMQP_URI) + ")", e);
+      throw new IllegalStateException("The in-process stack did not start (PG_URI=" + config.get(UserConfig.PG_URI)
+        + ", REDIS_URI=" + config.get(SlackConfig.REDIS_URI) + ", AMQP_URI=" + config.get(CommonSettings.AMQP_URI) + ")", e);
     }
     LOG.info("In-process stack up in {} ms: gateway on port {}, schema {}, queues bdd.*.{}",
-      (System.nanoTime() - started) / 1_000_000, ports[0], config.get(Setting.PG_SCHEMA), run);
-    return new TestStack(URI.create("http://127.0.0.1:" + ports[0]), config.get(Setting.AMQP_URI),
-      config.get(Setting.USER_QUEUE), stack, config);
+      (System.nanoTime() - started) / 1_000_000, ports[0], config.get(UserConfig.PG_SCHEMA), run);
+    return new TestStack(URI.create("http://127.0.0.1:" + ports[0]), config.get(CommonSettings.AMQP_URI),
+      config.get(UserConfig.COMMAND_QUEUE), stack, config);
   }
 
   private void awaitHealthy() {
@@ -176,20 +178,20 @@ public final class TestStack {
   private void removeServerState() {
     Vertx vertx = Vertx.vertx();
     try {
-      Pool pg = PgBuilder.pool().connectingTo(config.get(Setting.PG_URI)).using(vertx).build();
-      attempt("dropping schema " + config.get(Setting.PG_SCHEMA),
-        pg.query("DROP SCHEMA IF EXISTS \"" + config.get(Setting.PG_SCHEMA) + "\" CASCADE").execute().mapEmpty()
+      Pool pg = PgBuilder.pool().connectingTo(config.get(UserConfig.PG_URI)).using(vertx).build();
+      attempt("dropping schema " + config.get(UserConfig.PG_SCHEMA),
+        pg.query("DROP SCHEMA IF EXISTS \"" + config.get(UserConfig.PG_SCHEMA) + "\" CASCADE").execute().mapEmpty()
           .eventually(pg::close));
 
-      RabbitMQClient rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions().setUri(config.get(Setting.AMQP_URI)));
-      List<String> queues = List.of(config.get(Setting.USER_QUEUE), config.get(Setting.SLACK_QUEUE));
+      RabbitMQClient rabbit = RabbitMQClient.create(vertx, new RabbitMQOptions().setUri(config.get(CommonSettings.AMQP_URI)));
+      List<String> queues = List.of(config.get(UserConfig.COMMAND_QUEUE), config.get(SlackConfig.QUEUE));
       attempt("deleting the run's exchange and queues", rabbit.start()
         .compose(v -> deleteQueues(rabbit, queues))
-        .compose(v -> rabbit.exchangeDelete(config.get(Setting.EVENTS_EXCHANGE)))
+        .compose(v -> rabbit.exchangeDelete(config.get(CommonSettings.EVENTS_EXCHANGE)))
         .eventually(rabbit::stop));
 
-      Redis redis = Redis.createClient(vertx, config.get(Setting.REDIS_URI));
-      attempt("deleting the run's Redis keys", redis.send(Request.cmd(Command.KEYS).arg(config.get(Setting.REDIS_KEY_PREFIX) + "*"))
+      Redis redis = Redis.createClient(vertx, config.get(SlackConfig.REDIS_URI));
+      attempt("deleting the run's Redis keys", redis.send(Request.cmd(Command.KEYS).arg(config.get(SlackConfig.KEY_PREFIX) + "*"))
         .compose(keys -> {
           if (keys == null || keys.size() == 0) {
             return Future.succeededFuture();

@@ -1,8 +1,8 @@
 package io.microservicestack.bench;
 
-import io.microservicestack.common.testing.TestServers;
+import io.microservicestack.common.testing.TestInfrastructure;
 import io.microservicestack.stack.Role;
-import io.microservicestack.stack.Stack;
+import io.microservicestack.stack.RunningStack;
 import io.microservicestack.stack.StackConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The benchmark probes, against an in-process stack")
 class HarnessSmokeTest {
 
-  private static Stack stack;
+  private static RunningStack stack;
   private static Vertx client;
   private static int gatewayPort;
   private static String keyPrefix;
@@ -34,16 +34,16 @@ class HarnessSmokeTest {
 
   @BeforeAll
   static void startStack() throws Exception {
-    String unique = TestServers.unique("bench");
+    String unique = TestInfrastructure.unique("bench");
     keyPrefix = unique + ":";
     tag = unique.replace("_", "-");
     gatewayPort = freePort();
     int userPort = freePort();
     int slackPort = freePort();
-    stack = Stack.start(StackConfig.from(Map.ofEntries(
-        Map.entry("PG_URI", TestServers.pgUri()),
-        Map.entry("REDIS_URI", TestServers.redisUri()),
-        Map.entry("AMQP_URI", TestServers.amqpUri()),
+    stack = RunningStack.start(StackConfig.from(Map.ofEntries(
+        Map.entry("PG_URI", TestInfrastructure.pgUri()),
+        Map.entry("REDIS_URI", TestInfrastructure.redisUri()),
+        Map.entry("AMQP_URI", TestInfrastructure.amqpUri()),
         Map.entry("HTTP_HOST", "127.0.0.1"),
         Map.entry("GATEWAY_HTTP_PORT", String.valueOf(gatewayPort)),
         Map.entry("USER_HTTP_PORT", String.valueOf(userPort)),
@@ -72,7 +72,7 @@ class HarnessSmokeTest {
   @Test
   @DisplayName("The latency probe stamps every user's websocket frame and slack message, with sane percentiles")
   void latencyProbeMeasuresEveryEvent() throws Exception {
-    JsonObject result = new LatencyProbe(client, new LatencyProbe.Options("127.0.0.1", gatewayPort, TestServers.redisUri(),
+    JsonObject result = new LatencyProbe(client, new LatencyProbe.Options("127.0.0.1", gatewayPort, TestInfrastructure.redisUri(),
       keyPrefix, 50, 2, 0.5, tag + "-lat")).run().await(30, TimeUnit.SECONDS);
 
     assertThat(result.getInteger("sent")).isEqualTo(100);

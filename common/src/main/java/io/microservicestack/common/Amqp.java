@@ -2,7 +2,6 @@ package io.microservicestack.common;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQOptions;
 import org.slf4j.Logger;
@@ -64,10 +63,5 @@ public final class Amqp {
       .compose(ok -> client.queueDeclare(Topology.dlq(queue), true, false, false))
       .mapEmpty();
     return exchange == null ? queues : queues.compose(v -> client.queueBind(queue, exchange, routingKey));
-  }
-
-  /** The JSON config keys shared by every AMQP user: {@code amqpUri} and {@code amqpReconnectMs}. */
-  public static RabbitMQOptions options(JsonObject config) {
-    return options(config.getString("amqpUri", "amqp://guest:guest@127.0.0.1:5672"), config.getLong("amqpReconnectMs", 1_000L));
   }
 }

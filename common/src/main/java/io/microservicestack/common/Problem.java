@@ -3,6 +3,8 @@ package io.microservicestack.common;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +22,7 @@ public record Problem(int status, String title, String detail, Map<String, List<
   public static final String CONTENT_TYPE = "application/problem+json";
 
   public Problem {
-    errors = Map.copyOf(errors);
+    errors = Collections.unmodifiableMap(new LinkedHashMap<>(errors));
   }
 
   public static Problem of(int status, String title, String detail) {

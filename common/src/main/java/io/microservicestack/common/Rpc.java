@@ -2,9 +2,12 @@ package io.microservicestack.common;
 
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+
+import java.util.List;
 
 /**
  * Event-bus request/reply conventions: a reply failure's code is an HTTP status.
@@ -14,7 +17,27 @@ import io.vertx.core.json.JsonObject;
  */
 public final class Rpc {
 
+  private static final JsonObject PONG = new JsonObject().put("response", "pong");
+
   private Rpc() {
+  }
+
+  /** The answer of every ping, over HTTP and the event bus: {@code {"response": "pong"}}. */
+  public static JsonObject pong() {
+    return PONG.copy();
+  }
+
+  /**
+   * Registers {@code consumers}' completion: the future completes once all are registered (across the cluster
+   * when clustered).
+   */
+  public static Future<Void> registered(List<? extends MessageConsumer<?>> consumers) {
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  /** Unregisters every consumer; completes when all have settled. */
+  public static Future<Void> unregister(List<? extends MessageConsumer<?>> consumers) {
+    return Future.join(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
   }
 
   /**

@@ -1,21 +1,15 @@
 package io.microservicestack.gateway;
 
-import io.microservicestack.common.Configs;
+import io.microservicestack.common.CommonSettings;
+import io.microservicestack.common.ServicePorts;
+import io.microservicestack.common.Setting;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
- * The gateway's configuration, read once from the verticle's {@code config()}.
- *
- * <p>Keys (the launcher maps environment variables such as {@code GATEWAY_HTTP_PORT} or
- * {@code USER_SERVICE_HOST} to them) and defaults:
- * <pre>
- * httpHost "0.0.0.0"     httpPort 8100
- * userHost "127.0.0.1"   userPort 8101
- * slackHost "127.0.0.1"  slackPort 8102
- * proxyTimeoutMs 5000    rpcTimeoutMs 3000    healthTimeoutMs 2000
- * wsMaxBuffered 1000     wsPingIntervalMs 30000
- * webRoot (absent: the page bundled in the jar, classpath folder "webroot")
- * </pre>
+ * The gateway's settings, read once from the verticle's {@code config()}; {@link #SETTINGS} lists every key with
+ * its environment variable, default and meaning.
  *
  * @param httpHost         the interface the gateway listens on
  * @param httpPort         the port the gateway listens on (0 picks a free one)
@@ -28,7 +22,7 @@ import io.vertx.core.json.JsonObject;
  * @param healthTimeoutMs  the most each health ping may take
  * @param wsMaxBuffered    frames a websocket client may have queued before it is closed as too slow
  * @param wsPingIntervalMs how often every websocket gets a ping frame
- * @param webRoot          directory (absolute, or relative to the working directory) or classpath folder of the static UI
+ * @param webRoot          directory (absolute, or relative to the working directory) or classpath folder of the page
  */
 public record GatewayConfig(String httpHost, int httpPort, String userHost, int userPort, String slackHost, int slackPort,
                             long proxyTimeoutMs, long rpcTimeoutMs, long healthTimeoutMs, int wsMaxBuffered,
@@ -37,32 +31,73 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
   /** The classpath folder of the bundled page, served when {@code webRoot} is absent. */
   public static final String BUNDLED_WEB_ROOT = "webroot";
 
+  public static final Setting HTTP_PORT = Setting.of("httpPort", "GATEWAY_HTTP_PORT", ServicePorts.GATEWAY, "gateway HTTP port (0 picks a free one)");
+  public static final Setting USER_HOST = Setting.of("userHost", "USER_SERVICE_HOST", "127.0.0.1", "where the gateway finds the user service");
+  public static final Setting USER_PORT = Setting.of("userPort", "USER_SERVICE_PORT", ServicePorts.USER,
+    "the user service port the gateway proxies to; in one JVM with the user role: USER_HTTP_PORT");
+  public static final Setting SLACK_HOST = Setting.of("slackHost", "SLACK_SERVICE_HOST", "127.0.0.1", "where the gateway finds the slack service");
+  public static final Setting SLACK_PORT = Setting.of("slackPort", "SLACK_SERVICE_PORT", ServicePorts.SLACK,
+    "the slack service port the gateway proxies to; in one JVM with the slack role: SLACK_HTTP_PORT");
+  public static final Setting PROXY_TIMEOUT_MS = Setting.of("proxyTimeoutMs", "PROXY_TIMEOUT_MS", 5_000,
+    "an upstream that sends nothing for this long is answered 504 (also the connect timeout)");
+  public static final Setting RPC_TIMEOUT_MS = Setting.of("rpcTimeoutMs", "RPC_TIMEOUT_MS", 3_000,
+    "an event-bus request (RPC routes, feed history) without a reply for this long is answered 504");
+  public static final Setting HEALTH_TIMEOUT_MS = Setting.of("healthTimeoutMs", "HEALTH_TIMEOUT_MS", 2_000,
+    "the most each ping of the gateway's /health may take (ms)");
+  public static final Setting WS_MAX_BUFFERED = Setting.of("wsMaxBuffered", "WS_MAX_BUFFERED", 1_000,
+    "frames a websocket client may have queued before it is closed (1008)");
+  public static final Setting WS_PING_INTERVAL_MS = Setting.of("wsPingIntervalMs", "WS_PING_INTERVAL_MS", 30_000,
+    "how often every websocket gets a ping (ms)");
+  public static final Setting WEB_ROOT = Setting.of("webRoot", "WEB_ROOT", BUNDLED_WEB_ROOT,
+    "directory (absolute or relative to the working directory) or classpath folder served at /");
+
+  /** Every setting, in the order of the docs. */
+  public static final List<Setting> SETTINGS = List.of(CommonSettings.HTTP_HOST, HTTP_PORT, USER_HOST, USER_PORT, SLACK_HOST,
+    SLACK_PORT, PROXY_TIMEOUT_MS, RPC_TIMEOUT_MS, HEALTH_TIMEOUT_MS, WS_MAX_BUFFERED, WS_PING_INTERVAL_MS, WEB_ROOT);
+
   public GatewayConfig {
-    requirePort("httpPort", httpPort);
-    requirePort("userPort", userPort);
-    requirePort("slackPort", slackPort);
-    requirePositive("proxyTimeoutMs", proxyTimeoutMs);
-    requirePositive("rpcTimeoutMs", rpcTimeoutMs);
-    requirePositive("healthTimeoutMs", healthTimeoutMs);
-    requirePositive("wsMaxBuffered", wsMaxBuffered);
-    requirePositive("wsPingIntervalMs", wsPingIntervalMs);
+    HTTP_PORT.requireRange(httpPort, 0, 65_535);
+    USER_PORT.requireRange(userPort, 1, 65_535);
+    SLACK_PORT.requireRange(slackPort, 1, 65_535);
+    PROXY_TIMEOUT_MS.requireRange(proxyTimeoutMs, 1, Integer.MAX_VALUE);
+    RPC_TIMEOUT_MS.requireRange(rpcTimeoutMs, 1, Long.MAX_VALUE);
+    HEALTH_TIMEOUT_MS.requireRange(healthTimeoutMs, 1, Integer.MAX_VALUE);
+    WS_MAX_BUFFERED.requireRange(wsMaxBuffered, 1, Integer.MAX_VALUE);
+    WS_PING_INTERVAL_MS.requireRange(wsPingIntervalMs, 1, Long.MAX_VALUE);
   }
 
-  /** Reads the config object, with the documented defaults for absent keys. */
-  public static GatewayConfig from(JsonObject json) {
+  /** Reads the config object, with the defaults for absent keys; a bad value fails naming its setting. */
+  public static GatewayConfig fromJson(JsonObject json) {
     return new GatewayConfig(
-      Configs.string(json, "httpHost", "0.0.0.0"),
-      Configs.intValue(json, "httpPort", 8100),
-      Configs.string(json, "userHost", "127.0.0.1"),
-      Configs.intValue(json, "userPort", 8101),
-      Configs.string(json, "slackHost", "127.0.0.1"),
-      Configs.intValue(json, "slackPort", 8102),
-      Configs.longValue(json, "proxyTimeoutMs", 5_000),
-      Configs.longValue(json, "rpcTimeoutMs", 3_000),
-      Configs.longValue(json, "healthTimeoutMs", 2_000),
-      Configs.intValue(json, "wsMaxBuffered", 1_000),
-      Configs.longValue(json, "wsPingIntervalMs", 30_000),
-      Configs.string(json, "webRoot", BUNDLED_WEB_ROOT));
+      CommonSettings.HTTP_HOST.string(json),
+      HTTP_PORT.intValue(json),
+      USER_HOST.string(json),
+      USER_PORT.intValue(json),
+      SLACK_HOST.string(json),
+      SLACK_PORT.intValue(json),
+      PROXY_TIMEOUT_MS.longValue(json),
+      RPC_TIMEOUT_MS.longValue(json),
+      HEALTH_TIMEOUT_MS.longValue(json),
+      WS_MAX_BUFFERED.intValue(json),
+      WS_PING_INTERVAL_MS.longValue(json),
+      WEB_ROOT.string(json));
+  }
+
+  /** The config object this record reads back to itself. */
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put(CommonSettings.HTTP_HOST.key(), httpHost)
+      .put(HTTP_PORT.key(), httpPort)
+      .put(USER_HOST.key(), userHost)
+      .put(USER_PORT.key(), userPort)
+      .put(SLACK_HOST.key(), slackHost)
+      .put(SLACK_PORT.key(), slackPort)
+      .put(PROXY_TIMEOUT_MS.key(), proxyTimeoutMs)
+      .put(RPC_TIMEOUT_MS.key(), rpcTimeoutMs)
+      .put(HEALTH_TIMEOUT_MS.key(), healthTimeoutMs)
+      .put(WS_MAX_BUFFERED.key(), wsMaxBuffered)
+      .put(WS_PING_INTERVAL_MS.key(), wsPingIntervalMs)
+      .put(WEB_ROOT.key(), webRoot);
   }
 
   /**
@@ -71,17 +106,5 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
    */
   public long readIdleTimeoutMs() {
     return Math.max(2 * wsPingIntervalMs, 2 * proxyTimeoutMs);
-  }
-
-  private static void requirePort(String key, int port) {
-    if (port < 0 || port > 65_535) {
-      throw new IllegalArgumentException("config " + key + " must be a port number, got " + port);
-    }
-  }
-
-  private static void requirePositive(String key, long value) {
-    if (value <= 0) {
-      throw new IllegalArgumentException("config " + key + " must be positive, got " + value);
-    }
   }
 }

@@ -1,21 +1,11 @@
 package io.microservicestack.gateway;
 
-import io.microservicestack.common.HttpServers;
-import io.microservicestack.common.ProblemHandler;
+import io.microservicestack.common.ServiceHttp;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.FileSystemAccess;
-import io.vertx.ext.web.handler.StaticHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,18 +16,14 @@ import java.util.concurrent.TimeUnit;
  *   ({@link ProxyRoutes});</li>
  *   <li>{@code GET /users/{id}}, {@code GET /users?after=&limit=}: event-bus RPC ({@link RpcRoutes});</li>
  *   <li>{@code GET /health}: every dependency pinged in parallel ({@link HealthRoute});</li>
- *   <li>{@code GET /ws/users[?since=<id>]}: websocket feed of created users ({@link UserFeed});</li>
- *   <li>{@code GET /ping}: {@code {"response":"pong"}}; {@code GET /}: the static page of {@code webRoot}.</li>
+ *   <li>{@code GET /ws/users}: websocket feed of created users ({@link UserFeed});</li>
+ *   <li>{@code GET /ping}, {@code /health/live}, {@code /health/ready}; {@code GET /}: the page of {@code webRoot}.</li>
  * </ul>
  * Every error is {@code application/problem+json}. Configured by {@link GatewayConfig}; deploy several instances
  * to use several event loops (each has its own clients, feed consumer and share of the connections).
  */
 public class GatewayVerticle extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
-  private static final String PONG = new JsonObject().put("response", "pong").encode();
-
-  private GatewayConfig settings;
   private ProxyRoutes proxies;
   private HealthRoute health;
   private UserFeed feed;
@@ -45,18 +31,15 @@ public class GatewayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    settings = GatewayConfig.from(config());
-    proxies = new ProxyRoutes(vertx, settings);
-    health = new HealthRoute(vertx, settings);
-    feed = new UserFeed(vertx, settings);
-    Router router = router();
+    GatewayConfig config = GatewayConfig.fromJson(config());
+    UserRpcClient users = new UserRpcClient(vertx, config);
+    proxies = new ProxyRoutes(vertx, config);
+    health = new HealthRoute(vertx, config);
+    feed = new UserFeed(vertx, config, users);
+    GatewayRoutes routes = new GatewayRoutes(config, proxies, new RpcRoutes(users), health, feed);
     return feed.start()
-      .compose(v -> vertx.createHttpServer(serverOptions()).requestHandler(router).listen())
-      .onSuccess(listening -> {
-        server = listening;
-        LOG.info("gateway listening on http://{}:{} (user {}:{}, slack {}:{})", settings.httpHost(), listening.actualPort(),
-          settings.userHost(), settings.userPort(), settings.slackHost(), settings.slackPort());
-      });
+      .compose(v -> ServiceHttp.listen(vertx, serverOptions(config), routes.router(vertx), "gateway", GatewayConfig.HTTP_PORT))
+      .onSuccess(listening -> server = listening);
   }
 
   /** Closes the websockets, lets in-flight requests finish, then closes the upstream clients. */
@@ -64,7 +47,7 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> feedStopped = feed == null ? Future.succeededFuture() : feed.stop();
     return feedStopped
-      .eventually(() -> HttpServers.shutdown(server))
+      .eventually(() -> ServiceHttp.shutdown(server))
       .eventually(() -> proxies == null ? Future.succeededFuture() : proxies.close())
       .onComplete(ar -> {
         if (health != null) {
@@ -83,36 +66,15 @@ public class GatewayVerticle extends VerticleBase {
     return feed;
   }
 
-  private Router router() {
-    Router router = Router.router(vertx);
-    router.get("/ping").handler(GatewayVerticle::ping);
-    router.get("/health").handler(health);
-    router.get("/ws/users").handler(feed::upgrade);
-    proxies.mount(router);
-    new RpcRoutes(vertx, settings).mount(router);
-    router.get("/*").handler(staticHandler(settings.webRoot()));
-    return ProblemHandler.installOn(router);
-  }
-
-  private HttpServerOptions serverOptions() {
+  private static HttpServerOptions serverOptions(GatewayConfig config) {
     return new HttpServerOptions()
-      .setHost(settings.httpHost())
-      .setPort(settings.httpPort())
-      .setCompressionSupported(false)
+      .setHost(config.httpHost())
+      .setPort(config.httpPort())
       // Deflate would keep a compression context per websocket and compress every frame once per client.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false)
       // A connection that sends nothing, not even a pong to our pings, for this long is dead or stuck: close it.
-      .setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, settings.readIdleTimeoutMs()))
+      .setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, config.readIdleTimeoutMs()))
       .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
-  }
-
-  private static StaticHandler staticHandler(String webRoot) {
-    boolean absolute = Path.of(webRoot).isAbsolute();
-    return StaticHandler.create(absolute ? FileSystemAccess.ROOT : FileSystemAccess.RELATIVE, webRoot);
-  }
-
-  private static void ping(RoutingContext ctx) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(PONG);
   }
 }

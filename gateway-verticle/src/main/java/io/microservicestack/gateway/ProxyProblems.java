@@ -47,8 +47,14 @@ final class ProxyProblems implements ProxyInterceptor {
 
   private ProxyResponse problemResponse(ProxyContext context, Throwable failure) {
     Problem problem = problemOf(failure);
-    LOG.warn("{} {} to the {} service at {} answered {}: {}", context.request().getMethod(), context.request().getURI(),
-      service, address, problem.status(), failure.toString());
+    if (context.request().proxiedRequest().response().closed()) {
+      // The client hung up (a browser navigating away, a load generator stopping): nothing went wrong upstream.
+      LOG.debug("{} {}: the client left before the {} service answered", context.request().getMethod(),
+        context.request().getURI(), service);
+    } else {
+      LOG.warn("{} {} to the {} service at {} answered {}: {}", context.request().getMethod(), context.request().getURI(),
+        service, address, problem.status(), failure.toString());
+    }
     Buffer body = problem.toJson().toBuffer();
     return context.request().release().response()
       .setStatusCode(problem.status())

@@ -1,7 +1,8 @@
 package io.microservicestack.gateway;
 
 import io.microservicestack.common.Addresses;
-import io.microservicestack.common.Paging;
+import io.microservicestack.common.FieldErrors;
+import io.microservicestack.common.Params;
 import io.microservicestack.common.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,17 +45,17 @@ public final class UserFeed {
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final UserRpc rpc;
+  private final UserRpcClient rpc;
   /** Only touched on this verticle's event loop. */
   private final Set<FeedClient> clients = new LinkedHashSet<>();
   private MessageConsumer<Object> consumer;
   private long pingTimer = -1;
   private boolean stopped;
 
-  public UserFeed(Vertx vertx, GatewayConfig config) {
+  public UserFeed(Vertx vertx, GatewayConfig config, UserRpcClient rpc) {
     this.vertx = vertx;
     this.config = config;
-    this.rpc = new UserRpc(vertx, config);
+    this.rpc = rpc;
   }
 
   /** Registers the {@code users.created} consumer and the ping timer; completes once the consumer is registered. */
@@ -102,14 +103,9 @@ public final class UserFeed {
   }
 
   static Long parseSince(String text) {
-    if (text == null) {
-      return null;
-    }
-    Long since = Paging.nonNegative(text);
-    if (since == null) {
-      throw Problem.badRequest("since must be a non-negative integer (the last user id you received), not '" + text + "'")
-        .exception();
-    }
+    FieldErrors errors = new FieldErrors();
+    Long since = Params.integer("since", text, null, 0, Long.MAX_VALUE, errors);
+    errors.throwIfAny();
     return since;
   }
 

@@ -143,14 +143,14 @@ class GatewayVerticleTest {
   @Test
   @DisplayName("An empty config gives the documented defaults, and values given as strings (from env vars) are read.")
   void configDefaults() {
-    GatewayConfig defaults = GatewayConfig.from(new JsonObject());
-    GatewayConfig fromEnv = GatewayConfig.from(new JsonObject().put("httpPort", "9100").put("wsMaxBuffered", "50"));
+    GatewayConfig defaults = GatewayConfig.fromJson(new JsonObject());
+    GatewayConfig fromEnv = GatewayConfig.fromJson(new JsonObject().put("httpPort", "9100").put("wsMaxBuffered", "50"));
 
     assertThat(defaults).isEqualTo(new GatewayConfig("0.0.0.0", 8100, "127.0.0.1", 8101, "127.0.0.1", 8102,
       5_000, 3_000, 2_000, 1_000, 30_000, "webroot"));
     assertThat(fromEnv.httpPort()).isEqualTo(9100);
     assertThat(fromEnv.wsMaxBuffered()).isEqualTo(50);
-    assertThatThrownBy(() -> GatewayConfig.from(new JsonObject().put("wsMaxBuffered", 0)))
+    assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject().put("wsMaxBuffered", 0)))
       .hasMessageContaining("wsMaxBuffered");
   }
 

@@ -120,7 +120,7 @@ class RpcRoutesTest {
     int port = gateway(new JsonObject());
 
     assertThat(get(port, "/users").statusCode()).isEqualTo(200);
-    assertThat(requests).containsExactly(new JsonObject().put("after", 0L).put("limit", RpcRoutes.DEFAULT_LIMIT));
+    assertThat(requests).containsExactly(new JsonObject().put("after", 0L).put("limit", io.microservicestack.common.Paging.DEFAULT_LIMIT));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,11 +1,10 @@
 package io.microservicestack.slack;
 
-import io.microservicestack.common.Problem;
+import io.microservicestack.common.FieldErrors;
+import io.microservicestack.common.Params;
 import io.vertx.core.json.JsonObject;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A page of a channel's messages, newest first: {@code limit} items after skipping {@code offset}.
@@ -24,19 +23,18 @@ public record MessageQuery(String channel, int limit, int offset) {
   public static final int MAX_LIMIT = 100;
 
   /**
-   * Validates the parameters (strings from a query string, or JSON values from an RPC body).
+   * Validates the parameters (strings from a query string, or JSON values from an RPC body) by the rules of
+   * {@link Params}.
    *
    * @throws io.microservicestack.common.ProblemException 400 naming every invalid parameter
    */
   public static MessageQuery of(Object channel, Object limit, Object offset) {
-    Map<String, List<String>> errors = new LinkedHashMap<>();
-    String name = SlackMessage.text(new JsonObject().put("channel", channel), "channel", SlackMessage.MAX_CHANNEL_LENGTH, errors);
-    int size = integer("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT, errors);
-    int skip = integer("offset", offset, 0, 0, Integer.MAX_VALUE, errors);
-    if (!errors.isEmpty()) {
-      throw Problem.validation(errors).exception();
-    }
-    return new MessageQuery(name, size, skip);
+    FieldErrors errors = new FieldErrors();
+    String name = Params.text("channel", channel, SlackMessage.MAX_CHANNEL_LENGTH, errors);
+    Long size = Params.integer("limit", limit, (long) DEFAULT_LIMIT, 1, MAX_LIMIT, errors);
+    Long skip = Params.integer("offset", offset, 0L, 0, Integer.MAX_VALUE, errors);
+    errors.throwIfAny();
+    return new MessageQuery(name, size.intValue(), skip.intValue());
   }
 
   /** Validates an RPC body {@code {"channel", "limit"?, "offset"?}}. */
@@ -52,24 +50,5 @@ public record MessageQuery(String channel, int limit, int offset) {
       .put("items", items.stream().map(SlackMessage::toJson).toList())
       .put("limit", limit)
       .put("offset", offset);
-  }
-
-  private static int integer(String field, Object value, int defaultValue, int min, int max, Map<String, List<String>> errors) {
-    if (value == null) {
-      return defaultValue;
-    }
-    long number;
-    try {
-      number = value instanceof Integer || value instanceof Long ? ((Number) value).longValue() : Long.parseLong(value.toString().trim());
-    } catch (NumberFormatException e) {
-      errors.put(field, List.of("must be an integer"));
-      return defaultValue;
-    }
-    if (number < min) {
-      errors.put(field, List.of("must be at least " + min));
-    } else if (number > max) {
-      errors.put(field, List.of("must be at most " + max));
-    }
-    return (int) Math.max(min, Math.min(max, number));
   }
 }

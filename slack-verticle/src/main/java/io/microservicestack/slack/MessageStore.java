@@ -1,10 +1,14 @@
 package io.microservicestack.slack;
 
+import io.microservicestack.common.Problem;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.types.ErrorType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,9 +25,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code <prefix>processed:<eventId>}: marker of an event already written, expires after {@value #PROCESSED_TTL_SECONDS} s;</li>
  *   <li>{@code <prefix>attempts:<eventId>}: how often processing an event failed, expires after {@value #ATTEMPTS_TTL_SECONDS} s.</li>
  * </ul>
- * Every operation fails after {@value #TIMEOUT_MS} ms rather than wait on an unreachable server.
+ * Every operation fails after {@value #TIMEOUT_MS} ms rather than wait on an unreachable server, and a failed
+ * Redis call fails with a 503 problem: the request was fine, the store is not reachable.
  */
 public final class MessageStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MessageStore.class);
 
   /** How long an event id is remembered as processed: 7 days, far longer than any redelivery. */
   public static final long PROCESSED_TTL_SECONDS = 7L * 24 * 3600;
@@ -96,10 +103,10 @@ public final class MessageStore {
   /** Counts one more failed attempt at event {@code eventId} and returns the count so far. */
   public Future<Long> countFailure(String eventId) {
     String key = attemptsKey(eventId);
-    return redis.batch(List.of(
+    return unavailableOnFailure(redis.batch(List.of(
         Request.cmd(Command.INCR).arg(key),
         Request.cmd(Command.EXPIRE).arg(key).arg(ATTEMPTS_TTL_SECONDS)))
-      .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+      .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS))
       .map(responses -> responses.get(0).toLong());
   }
 
@@ -127,7 +134,21 @@ public final class MessageStore {
   }
 
   private Future<Response> send(Request request) {
-    return redis.send(request).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    return unavailableOnFailure(redis.send(request).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS));
+  }
+
+  /**
+   * Not reaching Redis (connection refused or lost, a timeout) is a 503; an error Redis answered (WRONGTYPE,
+   * NOSCRIPT...) stays as it is: a bug, or handled by the caller.
+   */
+  private static <T> Future<T> unavailableOnFailure(Future<T> future) {
+    return future.recover(e -> {
+      if (e instanceof ErrorType) {
+        return Future.failedFuture(e);
+      }
+      LOG.warn("A Redis call failed: {}", e.toString());
+      return Future.failedFuture(Problem.unavailable("The message store is unavailable").exception());
+    });
   }
 
   private static String sha1(String text) {

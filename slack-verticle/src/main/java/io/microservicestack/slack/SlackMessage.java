@@ -1,16 +1,13 @@
 package io.microservicestack.slack;
 
-import io.microservicestack.common.Problem;
+import io.microservicestack.common.FieldErrors;
+import io.microservicestack.common.Params;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -44,12 +41,10 @@ public record SlackMessage(String id, String channel, String message, Instant cr
    * @throws io.microservicestack.common.ProblemException 400 naming every invalid field
    */
   public static SlackMessage fromRequest(JsonObject body) {
-    Map<String, List<String>> errors = new LinkedHashMap<>();
-    String channel = text(body, "channel", MAX_CHANNEL_LENGTH, errors);
-    String message = text(body, "message", MAX_MESSAGE_LENGTH, errors);
-    if (!errors.isEmpty()) {
-      throw Problem.validation(errors).exception();
-    }
+    FieldErrors errors = new FieldErrors();
+    String channel = Params.text("channel", body.getValue("channel"), MAX_CHANNEL_LENGTH, errors);
+    String message = Params.text("message", body.getValue("message"), MAX_MESSAGE_LENGTH, errors);
+    errors.throwIfAny();
     return create(channel, message);
   }
 
@@ -75,26 +70,6 @@ public record SlackMessage(String id, String channel, String message, Instant cr
       json.put("createdAt", createdAt.toString());
     }
     return json;
-  }
-
-  /** Checks a required, non-blank string field of at most {@code maxLength} characters; records what is wrong. */
-  static String text(JsonObject body, String field, int maxLength, Map<String, List<String>> errors) {
-    Object value = body == null ? null : body.getValue(field);
-    List<String> problems = new ArrayList<>();
-    if (value == null) {
-      problems.add("is required");
-    } else if (!(value instanceof String s)) {
-      problems.add("must be a string");
-    } else if (s.isBlank()) {
-      problems.add("must not be blank");
-    } else if (s.length() > maxLength) {
-      problems.add("must be at most " + maxLength + " characters");
-    }
-    if (!problems.isEmpty()) {
-      errors.put(field, problems);
-      return null;
-    }
-    return (String) value;
   }
 
   private static Instant instant(Object value) {

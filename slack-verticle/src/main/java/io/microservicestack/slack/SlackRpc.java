@@ -1,7 +1,6 @@
 package io.microservicestack.slack;
 
 import io.microservicestack.common.Addresses;
-import io.microservicestack.common.ProblemException;
 import io.microservicestack.common.Rpc;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
@@ -18,38 +17,28 @@ import java.util.List;
  */
 public final class SlackRpc {
 
-  private final EventBus bus;
   private final MessageStore store;
   private List<MessageConsumer<Object>> consumers = List.of();
 
-  public SlackRpc(EventBus bus, MessageStore store) {
-    this.bus = bus;
+  public SlackRpc(MessageStore store) {
     this.store = store;
   }
 
   /** Registers the consumers; completes once they are registered (across the cluster when clustered). */
-  public Future<Void> register() {
+  public Future<Void> register(EventBus bus) {
     consumers = List.of(
-      bus.consumer(Addresses.SLACK_PING, message -> message.reply(MessageRoutes.pong())),
+      bus.consumer(Addresses.SLACK_PING, message -> message.reply(Rpc.pong())),
       bus.consumer(Addresses.SLACK_MESSAGES, this::messages));
-    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+    return Rpc.registered(consumers);
   }
 
   public Future<Void> unregister() {
-    return Future.join(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+    return Rpc.unregister(consumers);
   }
 
   private void messages(Message<Object> message) {
-    Future<JsonObject> page = query(message.body())
-      .compose(query -> MessageRoutes.unavailableOnFailure(store.list(query), "read messages").map(query::page));
-    Rpc.reply(message, page);
-  }
-
-  private static Future<MessageQuery> query(Object body) {
-    try {
-      return Future.succeededFuture(MessageQuery.fromJson(body instanceof JsonObject json ? json : null));
-    } catch (ProblemException e) {
-      return Future.failedFuture(e);
-    }
+    Rpc.reply(message, Future.succeededFuture(message.body())
+      .map(body -> MessageQuery.fromJson(body instanceof JsonObject json ? json : null))
+      .compose(query -> store.list(query).map(query::page)));
   }
 }

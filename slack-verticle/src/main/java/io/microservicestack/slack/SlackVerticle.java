@@ -1,6 +1,6 @@
 package io.microservicestack.slack;
 
-import io.microservicestack.common.HttpServers;
+import io.microservicestack.common.ServiceHttp;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * The slack service: keeps channels' messages in Redis lists, posts them to a Slack incoming webhook, and
  * writes a message for every {@code user.created} event.
  *
- * <p>Parts: the HTTP API ({@link MessageRoutes}), the event-bus RPC ({@link SlackRpc}), the Redis store
+ * <p>Parts: the HTTP API ({@link SlackRoutes}), the event-bus RPC ({@link SlackRpc}), the Redis store
  * ({@link MessageStore}), the webhook client ({@link SlackNotifier}) and the event consumer
  * ({@link UserCreatedConsumer}, unless {@code consumeEvents} is false). Configuration: {@link SlackConfig}.
  * The deployment completes once the HTTP server listens and the RPC consumers are registered; the event
@@ -32,23 +32,23 @@ public class SlackVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    SlackConfig config = SlackConfig.from(config());
+    SlackConfig config = SlackConfig.fromJson(config());
     redis = Redis.createClient(vertx, config.redisOptions());
     MessageStore store = new MessageStore(redis, config.keyPrefix());
     notifier = SlackNotifier.create(vertx, config);
     consumer = config.consumeEvents() ? new UserCreatedConsumer(vertx, config, store, notifier) : null;
     HealthChecks health = SlackHealth.create(vertx, store, consumer);
-    rpc = new SlackRpc(vertx.eventBus(), store);
+    rpc = new SlackRpc(store);
     if (!notifier.enabled()) {
       LOG.info("slackWebhookUrl is not set: messages are stored but not posted to Slack");
     }
-    Future<HttpServer> http = HttpServers.listen(vertx, MessageRoutes.router(vertx, store, notifier, health), "slack",
-      config.httpHost(), config.httpPort()).onSuccess(s -> server = s);
+    Future<HttpServer> http = ServiceHttp.listen(vertx, new SlackRoutes(store, notifier, health).router(vertx), "slack service",
+      config.httpHost(), config.httpPort(), SlackConfig.HTTP_PORT).onSuccess(s -> server = s);
     if (consumer != null) {
       consumer.start().onFailure(e -> LOG.error("The user.created consumer could not subscribe", e));
     }
     // join, not all: on a failure every part has settled before release() closes them.
-    return Future.join(http, rpc.register())
+    return Future.join(http, rpc.register(vertx.eventBus()))
       .recover(failure -> {
         LOG.error("The slack service could not start", failure);
         return release().transform(ar -> Future.failedFuture(failure));
@@ -62,7 +62,7 @@ public class SlackVerticle extends VerticleBase {
 
   /** Stops serving, then closes the clients; each step runs even when an earlier one failed. */
   private Future<Void> release() {
-    return HttpServers.shutdown(server)
+    return ServiceHttp.shutdown(server)
       .eventually(() -> rpc == null ? Future.succeededFuture() : rpc.unregister())
       .eventually(() -> consumer == null ? Future.succeededFuture() : consumer.stop())
       .eventually(() -> {

@@ -30,7 +30,7 @@ class SlackNotifierTest {
   @BeforeEach
   void startFakeSlack(Vertx vertx) {
     slack = FakeSlack.start(vertx);
-    notifier = SlackNotifier.create(vertx, SlackConfig.from(new JsonObject()
+    notifier = SlackNotifier.create(vertx, SlackConfig.fromJson(new JsonObject()
       .put("slackWebhookUrl", slack.url()).put("slackMaxRetries", 3).put("slackBackoffMs", 50)));
   }
 
@@ -151,7 +151,7 @@ class SlackNotifierTest {
   @Test
   @DisplayName("Without a webhook URL nothing is posted")
   void disabledWithoutUrl(Vertx vertx) {
-    SlackNotifier disabled = SlackNotifier.create(vertx, SlackConfig.from(new JsonObject()));
+    SlackNotifier disabled = SlackNotifier.create(vertx, SlackConfig.fromJson(new JsonObject()));
 
     assertThat(disabled.enabled()).isFalse();
     assertThat(await(disabled.post(message()))).isFalse();

@@ -1,6 +1,6 @@
 package io.microservicestack.slack;
 
-import io.microservicestack.common.testing.TestServers;
+import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,12 +34,12 @@ final class SlackTestSupport {
     return new JsonObject()
       .put("httpHost", "127.0.0.1")
       .put("httpPort", 0)
-      .put("redisUri", TestServers.redisUri())
-      .put("keyPrefix", TestServers.unique("slacktest") + ":")
-      .put("amqpUri", TestServers.amqpUri())
+      .put("redisUri", TestInfrastructure.redisUri())
+      .put("keyPrefix", TestInfrastructure.unique("slacktest") + ":")
+      .put("amqpUri", TestInfrastructure.amqpUri())
       .put("amqpReconnectMs", 200)
-      .put("eventsExchange", TestServers.unique("slacktest.events"))
-      .put("userCreatedQueue", TestServers.unique("slacktest.user-created"))
+      .put("eventsExchange", TestInfrastructure.unique("slacktest.events"))
+      .put("userCreatedQueue", TestInfrastructure.unique("slacktest.user-created"))
       .put("redeliveryDelayMs", 100)
       .put("slackBackoffMs", 50);
   }
@@ -97,21 +97,21 @@ final class SlackTestSupport {
 
   /** A RabbitMQ client straight to the broker, for publishing and reading queues in tests. */
   static RabbitMQClient rabbit(Vertx vertx) {
-    RabbitMQClient client = RabbitMQClient.create(vertx, new RabbitMQOptions().setUri(TestServers.amqpUri()));
+    RabbitMQClient client = RabbitMQClient.create(vertx, new RabbitMQOptions().setUri(TestInfrastructure.amqpUri()));
     await(client.start());
     return client;
   }
 
   static Redis redis(Vertx vertx) {
-    return Redis.createClient(vertx, TestServers.redisUri());
+    return Redis.createClient(vertx, TestInfrastructure.redisUri());
   }
 
   static URI redisAddress() {
-    return URI.create(TestServers.redisUri());
+    return URI.create(TestInfrastructure.redisUri());
   }
 
   static URI amqpAddress() {
-    return URI.create(TestServers.amqpUri());
+    return URI.create(TestInfrastructure.amqpUri());
   }
 
   /** Deletes the test's exchange, queues and Redis keys. */

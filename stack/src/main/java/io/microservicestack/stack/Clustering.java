@@ -35,16 +35,16 @@ final class Clustering {
    * can be used as a placeholder in a replacement cluster.xml.
    */
   static Config hazelcastConfig(StackConfig config) {
-    String iface = config.get(Setting.CLUSTER_INTERFACE);
+    String iface = config.get(LauncherSettings.CLUSTER_INTERFACE);
     boolean anyInterface = "any".equalsIgnoreCase(iface);
     Properties properties = new Properties();
     properties.putAll(System.getProperties());
-    properties.putIfAbsent("stack.cluster.name", config.get(Setting.CLUSTER_NAME));
-    properties.putIfAbsent("stack.cluster.members", config.get(Setting.CLUSTER_MEMBERS));
-    properties.putIfAbsent("stack.cluster.port", config.get(Setting.CLUSTER_PORT));
+    properties.putIfAbsent("stack.cluster.name", config.get(LauncherSettings.CLUSTER_NAME));
+    properties.putIfAbsent("stack.cluster.members", config.get(LauncherSettings.CLUSTER_MEMBERS));
+    properties.putIfAbsent("stack.cluster.port", config.get(LauncherSettings.CLUSTER_PORT));
     properties.putIfAbsent("stack.cluster.interface.enabled", String.valueOf(!anyInterface));
     properties.putIfAbsent("stack.cluster.interface", anyInterface ? "127.0.0.1" : iface);
-    properties.putIfAbsent("stack.cluster.heartbeat.timeout", config.get(Setting.CLUSTER_HEARTBEAT_TIMEOUT_S));
+    properties.putIfAbsent("stack.cluster.heartbeat.timeout", config.get(LauncherSettings.CLUSTER_HEARTBEAT_TIMEOUT_S));
     try (InputStream xml = openClusterXml()) {
       return new XmlConfigBuilder(xml).setProperties(properties).build();
     } catch (IOException e) {
@@ -54,12 +54,12 @@ final class Clustering {
 
   /** Event-bus options: host and public host when configured, else Hazelcast's advertised address. */
   static VertxOptions vertxOptions(StackConfig config) {
-    EventBusOptions eventBus = new EventBusOptions().setPort(config.intValue(Setting.CLUSTER_BUS_PORT));
-    String host = config.get(Setting.CLUSTER_HOST);
+    EventBusOptions eventBus = new EventBusOptions().setPort(config.intValue(LauncherSettings.CLUSTER_BUS_PORT));
+    String host = config.get(LauncherSettings.CLUSTER_HOST);
     if (!host.isBlank()) {
       eventBus.setHost(host);
     }
-    String publicHost = config.get(Setting.CLUSTER_PUBLIC_HOST);
+    String publicHost = config.get(LauncherSettings.CLUSTER_PUBLIC_HOST);
     if (!publicHost.isBlank()) {
       eventBus.setClusterPublicHost(publicHost);
     }

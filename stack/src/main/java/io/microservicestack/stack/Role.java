@@ -1,7 +1,11 @@
 package io.microservicestack.stack;
 
+import io.microservicestack.common.Setting;
+import io.microservicestack.gateway.GatewayConfig;
 import io.microservicestack.gateway.GatewayVerticle;
+import io.microservicestack.slack.SlackConfig;
 import io.microservicestack.slack.SlackVerticle;
+import io.microservicestack.user.UserConfig;
 import io.microservicestack.user.UserQueueVerticle;
 import io.microservicestack.user.UserVerticle;
 import io.vertx.core.Deployable;
@@ -11,29 +15,32 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-/** A role the launcher can deploy: one service verticle, its config and its instance count. */
+/** A role the launcher can deploy: one service verticle, the settings of its config record, its instance count. */
 public enum Role {
-  USER("user", UserVerticle::new, StackConfig::user, Setting.USER_INSTANCES),
-  USER_QUEUE("user-queue", UserQueueVerticle::new, StackConfig::user, null),
-  SLACK("slack", SlackVerticle::new, StackConfig::slack, null),
-  GATEWAY("gateway", GatewayVerticle::new, StackConfig::gateway, Setting.GATEWAY_INSTANCES);
+  USER("user", UserVerticle::new, UserConfig.SETTINGS, UserConfig::fromJson, LauncherSettings.USER_INSTANCES),
+  USER_QUEUE("user-queue", UserQueueVerticle::new, UserConfig.SETTINGS, UserConfig::fromJson, null),
+  SLACK("slack", SlackVerticle::new, SlackConfig.SETTINGS, SlackConfig::fromJson, null),
+  GATEWAY("gateway", GatewayVerticle::new, GatewayConfig.SETTINGS, GatewayConfig::fromJson, LauncherSettings.GATEWAY_INSTANCES);
 
   /** The pseudo-role that deploys every role in one JVM. */
   public static final String ALL = "all";
 
   private final String roleName;
   private final Supplier<? extends Deployable> verticle;
-  private final Function<StackConfig, JsonObject> config;
+  private final List<Setting> settings;
+  private final Consumer<JsonObject> validator;
   private final Setting instances;
 
-  Role(String roleName, Supplier<? extends Deployable> verticle, Function<StackConfig, JsonObject> config, Setting instances) {
+  Role(String roleName, Supplier<? extends Deployable> verticle, List<Setting> settings, Consumer<JsonObject> validator,
+       Setting instances) {
     this.roleName = roleName;
     this.verticle = verticle;
-    this.config = config;
+    this.settings = settings;
+    this.validator = validator;
     this.instances = instances;
   }
 
@@ -41,12 +48,18 @@ public enum Role {
     return roleName;
   }
 
+  /** The settings of the role's config record. */
+  public List<Setting> settings() {
+    return settings;
+  }
+
   Supplier<? extends Deployable> verticle() {
     return verticle;
   }
 
-  JsonObject config(StackConfig stack) {
-    return config.apply(stack);
+  /** Reads {@code config} as the verticle will, failing with a message that names a bad setting. */
+  void validate(JsonObject config) {
+    validator.accept(config);
   }
 
   int instances(StackConfig stack) {
@@ -61,9 +74,13 @@ public enum Role {
     Set<Role> roles = EnumSet.noneOf(Role.class);
     for (String name : names) {
       roles.add(Arrays.stream(values()).filter(r -> r.roleName.equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("Unknown role '" + name + "'; roles: " + ALL + ", "
-          + Arrays.stream(values()).map(Role::roleName).collect(Collectors.joining(", ")))));
+        .orElseThrow(() -> new IllegalArgumentException("Unknown role '" + name + "'; roles: " + names())));
     }
     return roles;
+  }
+
+  /** The role names for messages: {@code all, user, user-queue, slack, gateway}. */
+  static String names() {
+    return ALL + ", " + Arrays.stream(values()).map(Role::roleName).collect(Collectors.joining(", "));
   }
 }

@@ -1,106 +1,112 @@
 package io.microservicestack.stack;
 
+import io.microservicestack.common.Setting;
+import io.microservicestack.gateway.GatewayConfig;
+import io.microservicestack.slack.SlackConfig;
+import io.microservicestack.user.UserConfig;
 import io.vertx.core.json.JsonObject;
 
-import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
- * The stack's settings, from environment variables (or system properties of the same name) with the
- * defaults of {@link Setting}, turned into each verticle's own config object.
+ * The environment as the launcher sees it: the values of the settings it knows (environment variables, or system
+ * properties of the same names), mapped onto each role's config object.
  *
- * <p>Each verticle gets a JsonObject built here rather than reading the environment itself, so that several
- * verticles in one JVM never pick up each other's settings.
+ * <p>The launcher only passes on what was set: each service's config record owns its keys, defaults and validation
+ * ({@link Role#settings()}). Each verticle gets a JsonObject built here rather than reading the environment itself,
+ * so that several verticles in one JVM never pick up each other's settings.
  */
 public final class StackConfig {
 
-  private final Map<Setting, String> values = new EnumMap<>(Setting.class);
+  private final Map<String, String> values;
 
-  private StackConfig(Map<String, String> source) {
-    for (Setting setting : Setting.values()) {
-      String value = source.get(setting.name());
-      values.put(setting, value == null || value.isBlank() ? setting.defaultValue() : value.trim());
-    }
+  private StackConfig(Map<String, String> values) {
+    this.values = values;
   }
 
-  /** Settings from {@code source} (e.g. the environment), defaults for the rest. */
+  /** The settings the launcher knows, taken from {@code source} (e.g. the environment); blank values count as unset. */
   public static StackConfig from(Map<String, String> source) {
-    return new StackConfig(source);
+    Map<String, String> values = new HashMap<>();
+    for (String name : knownNames()) {
+      String value = source.get(name);
+      if (value != null && !value.isBlank()) {
+        values.put(name, value.trim());
+      }
+    }
+    return new StackConfig(values);
   }
 
+  /** Every environment variable the launcher reads: the launcher's own and every role's. */
+  public static Set<String> knownNames() {
+    Set<String> names = new TreeSet<>();
+    Stream.concat(LauncherSettings.SETTINGS.stream(), Stream.of(Role.values()).flatMap(role -> role.settings().stream()))
+      .map(Setting::env)
+      .filter(name -> name != null)
+      .forEach(names::add);
+    return names;
+  }
+
+  /** The value of {@code setting}: the one set, else its default ({@code ""} when it has none). */
   public String get(Setting setting) {
-    return values.get(setting);
+    return values.getOrDefault(setting.env(), setting.defaultValue());
   }
 
   public int intValue(Setting setting) {
-    try {
-      return Integer.parseInt(get(setting));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(setting.name() + " must be an integer, got '" + get(setting) + "'");
-    }
+    return setting.intValue(new JsonObject().put(setting.key(), get(setting)));
   }
 
-  /** Whether {@code setting} has a value (it was set, or its default is not empty). */
+  public boolean bool(Setting setting) {
+    return setting.bool(new JsonObject().put(setting.key(), get(setting)));
+  }
+
+  /** Whether {@code setting} was set (not just defaulted). */
   public boolean isSet(Setting setting) {
-    return !get(setting).isEmpty();
+    return values.containsKey(setting.env());
   }
 
-  /** A copy with {@code setting} replaced. */
+  /** A copy with {@code setting} set to {@code value}. */
   public StackConfig with(Setting setting, String value) {
-    return with(Map.of(setting.name(), value));
+    return with(Map.of(setting.env(), value));
   }
 
-  /** A copy with the settings of {@code overrides} (by name) replaced. */
+  /** A copy with the settings of {@code overrides} (by environment variable name) set. */
   public StackConfig with(Map<String, String> overrides) {
-    Map<String, String> copy = new java.util.HashMap<>();
-    values.forEach((s, v) -> copy.put(s.name(), v));
+    Map<String, String> copy = new HashMap<>(values);
     copy.putAll(overrides);
-    return new StackConfig(copy);
+    return from(copy);
   }
 
-  /** Config of the user service and of the user-queue consumer. */
-  public JsonObject user() {
-    return new JsonObject()
-      .put("httpHost", get(Setting.HTTP_HOST))
-      .put("httpPort", intValue(Setting.USER_HTTP_PORT))
-      .put("pgUri", get(Setting.PG_URI))
-      .put("pgSchema", get(Setting.PG_SCHEMA))
-      .put("pgPoolSize", intValue(Setting.PG_POOL_SIZE))
-      .put("amqpUri", get(Setting.AMQP_URI))
-      .put("eventsExchange", get(Setting.EVENTS_EXCHANGE))
-      .put("commandQueue", get(Setting.USER_QUEUE))
-      .put("relaySweepMs", intValue(Setting.RELAY_SWEEP_MS));
+  /**
+   * The config object of {@code role}: every one of its settings that was set, under its key. In one JVM with the
+   * user (slack) role, the gateway's upstream port follows {@code USER_HTTP_PORT} ({@code SLACK_HTTP_PORT}) unless
+   * {@code USER_SERVICE_PORT} ({@code SLACK_SERVICE_PORT}) is set, so moving a service moves the gateway's proxy too.
+   *
+   * @throws IllegalArgumentException naming the setting, when a value is not valid for the role
+   */
+  public JsonObject configFor(Role role, Set<Role> deployed) {
+    Map<String, Object> config = new LinkedHashMap<>();
+    for (Setting setting : role.settings()) {
+      if (setting.env() != null && isSet(setting)) {
+        config.put(setting.key(), get(setting));
+      }
+    }
+    if (role == Role.GATEWAY) {
+      follow(config, GatewayConfig.USER_PORT, deployed.contains(Role.USER), UserConfig.HTTP_PORT);
+      follow(config, GatewayConfig.SLACK_PORT, deployed.contains(Role.SLACK), SlackConfig.HTTP_PORT);
+    }
+    JsonObject json = new JsonObject(config);
+    role.validate(json);
+    return json;
   }
 
-  /** Config of the slack service. */
-  public JsonObject slack() {
-    JsonObject slack = new JsonObject()
-      .put("httpHost", get(Setting.HTTP_HOST))
-      .put("httpPort", intValue(Setting.SLACK_HTTP_PORT))
-      .put("redisUri", get(Setting.REDIS_URI))
-      .put("redisPoolSize", intValue(Setting.REDIS_POOL_SIZE))
-      .put("keyPrefix", get(Setting.REDIS_KEY_PREFIX))
-      .put("amqpUri", get(Setting.AMQP_URI))
-      .put("eventsExchange", get(Setting.EVENTS_EXCHANGE))
-      .put("userCreatedQueue", get(Setting.SLACK_QUEUE))
-      .put("maxAttempts", intValue(Setting.SLACK_MAX_ATTEMPTS));
-    String webhook = get(Setting.SLACK_WEBHOOK_URL);
-    return webhook.isBlank() ? slack : slack.put("slackWebhookUrl", webhook);
-  }
-
-  /** Config of the gateway. */
-  public JsonObject gateway() {
-    return new JsonObject()
-      .put("httpHost", get(Setting.HTTP_HOST))
-      .put("httpPort", intValue(Setting.GATEWAY_HTTP_PORT))
-      .put("userHost", get(Setting.USER_SERVICE_HOST))
-      .put("userPort", intValue(Setting.USER_SERVICE_PORT))
-      .put("slackHost", get(Setting.SLACK_SERVICE_HOST))
-      .put("slackPort", intValue(Setting.SLACK_SERVICE_PORT))
-      .put("proxyTimeoutMs", intValue(Setting.PROXY_TIMEOUT_MS))
-      .put("rpcTimeoutMs", intValue(Setting.RPC_TIMEOUT_MS))
-      .put("healthTimeoutMs", intValue(Setting.HEALTH_TIMEOUT_MS))
-      .put("wsMaxBuffered", intValue(Setting.WS_MAX_BUFFERED))
-      .put("wsPingIntervalMs", intValue(Setting.WS_PING_INTERVAL_MS));
+  private void follow(Map<String, Object> config, Setting upstream, boolean inThisJvm, Setting servicePort) {
+    if (inThisJvm && !isSet(upstream) && isSet(servicePort) && intValue(servicePort) != 0) {
+      config.put(upstream.key(), get(servicePort));
+    }
   }
 }

@@ -1,5 +1,10 @@
 package io.microservicestack.stack;
 
+import io.microservicestack.common.CommonSettings;
+import io.microservicestack.gateway.GatewayConfig;
+import io.microservicestack.slack.SlackConfig;
+import io.microservicestack.user.UserConfig;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -80,8 +85,8 @@ class ComposeFileTest {
     List<String> roles = new ArrayList<>();
     stackServices().forEach((name, service) -> {
       List<String> command = command(service);
-      assertThat(command).as(name).contains(Launch.CLUSTER_FLAG);
-      Launch launch = Launch.parse(command.toArray(String[]::new), Map.of());
+      assertThat(command).as(name).contains(CommandLine.CLUSTER_FLAG);
+      CommandLine launch = CommandLine.parse(command.toArray(String[]::new), Map.of());
       assertThat(launch.roles()).as(name).hasSize(1);
       roles.add(launch.roles().iterator().next().roleName());
     });
@@ -92,22 +97,22 @@ class ComposeFileTest {
   @DisplayName("Sets only environment variables the stack reads")
   void setsOnlyKnownSettings() {
     stackServices().forEach((name, service) ->
-      assertThat(environment(service).keySet()).as(name).allSatisfy(key -> assertThat(Setting.named(key)).as(key).isPresent()));
+      assertThat(environment(service).keySet()).as(name).allSatisfy(key -> assertThat(StackConfig.knownNames()).as(key).contains(key)));
   }
 
   @Test
   @DisplayName("Publishes each service on the port it listens on, and the gateway proxies to those ports")
   void portsAgree() {
-    assertThat(containerPorts(services.get("user"))).containsExactly(config(services.get("user")).get(Setting.USER_HTTP_PORT));
-    assertThat(containerPorts(services.get("slack"))).containsExactly(config(services.get("slack")).get(Setting.SLACK_HTTP_PORT));
+    assertThat(containerPorts(services.get("user"))).containsExactly(config(services.get("user")).get(UserConfig.HTTP_PORT));
+    assertThat(containerPorts(services.get("slack"))).containsExactly(config(services.get("slack")).get(SlackConfig.HTTP_PORT));
     StackConfig gateway = config(services.get("gateway"));
-    assertThat(containerPorts(services.get("gateway"))).containsExactly(gateway.get(Setting.GATEWAY_HTTP_PORT));
-    assertThat(gateway.get(Setting.USER_SERVICE_HOST)).isEqualTo("user");
-    assertThat(gateway.get(Setting.USER_SERVICE_PORT)).isEqualTo(config(services.get("user")).get(Setting.USER_HTTP_PORT));
-    assertThat(gateway.get(Setting.SLACK_SERVICE_HOST)).isEqualTo("slack");
-    assertThat(gateway.get(Setting.SLACK_SERVICE_PORT)).isEqualTo(config(services.get("slack")).get(Setting.SLACK_HTTP_PORT));
+    assertThat(containerPorts(services.get("gateway"))).containsExactly(gateway.get(GatewayConfig.HTTP_PORT));
+    assertThat(gateway.get(GatewayConfig.USER_HOST)).isEqualTo("user");
+    assertThat(gateway.get(GatewayConfig.USER_PORT)).isEqualTo(config(services.get("user")).get(UserConfig.HTTP_PORT));
+    assertThat(gateway.get(GatewayConfig.SLACK_HOST)).isEqualTo("slack");
+    assertThat(gateway.get(GatewayConfig.SLACK_PORT)).isEqualTo(config(services.get("slack")).get(SlackConfig.HTTP_PORT));
     assertThat(List.of("8100", "8101", "8102")).containsExactly(
-      Setting.GATEWAY_HTTP_PORT.defaultValue(), Setting.USER_HTTP_PORT.defaultValue(), Setting.SLACK_HTTP_PORT.defaultValue());
+      GatewayConfig.HTTP_PORT.defaultValue(), UserConfig.HTTP_PORT.defaultValue(), SlackConfig.HTTP_PORT.defaultValue());
   }
 
   @Test
@@ -115,10 +120,10 @@ class ComposeFileTest {
   void memberListNamesTheServices() {
     stackServices().forEach((name, service) -> {
       StackConfig config = config(service);
-      Set<String> members = Arrays.stream(config.get(Setting.CLUSTER_MEMBERS).split(","))
+      Set<String> members = Arrays.stream(config.get(LauncherSettings.CLUSTER_MEMBERS).split(","))
         .map(String::trim).collect(Collectors.toSet());
       assertThat(members).as(name).isEqualTo(stackServices().keySet());
-      assertThat(config.get(Setting.CLUSTER_INTERFACE)).as(name).isEqualTo("any");
+      assertThat(config.get(LauncherSettings.CLUSTER_INTERFACE)).as(name).isEqualTo("any");
     });
   }
 
@@ -131,9 +136,9 @@ class ComposeFileTest {
     }
     stackServices().forEach((name, service) -> {
       StackConfig config = config(service);
-      assertThat(config.get(Setting.PG_URI)).contains("@postgres:5432/");
-      assertThat(config.get(Setting.REDIS_URI)).isEqualTo("redis://redis:6379");
-      assertThat(config.get(Setting.AMQP_URI)).contains("@rabbitmq:5672");
+      assertThat(config.get(UserConfig.PG_URI)).contains("@postgres:5432/");
+      assertThat(config.get(SlackConfig.REDIS_URI)).isEqualTo("redis://redis:6379");
+      assertThat(config.get(CommonSettings.AMQP_URI)).contains("@rabbitmq:5672");
       Map<String, Map<String, String>> dependsOn = (Map<String, Map<String, String>>) service.get("depends_on");
       assertThat(dependsOn).as(name).isNotEmpty();
       dependsOn.values().forEach(condition -> assertThat(condition.get("condition")).isEqualTo("service_healthy"));

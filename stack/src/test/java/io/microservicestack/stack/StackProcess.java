@@ -1,6 +1,6 @@
 package io.microservicestack.stack;
 
-import io.microservicestack.common.testing.TestServers;
+import io.microservicestack.common.testing.TestInfrastructure;
 
 import java.io.File;
 import java.io.IOException;
@@ -36,12 +36,12 @@ final class StackProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the jar with the test's servers ({@link TestServers}) and {@code env} added to this JVM's
+   * Starts the jar with the test's servers ({@link TestInfrastructure}) and {@code env} added to this JVM's
    * environment.
    */
   static StackProcess start(String name, Map<String, String> env, String... args) throws IOException {
     Map<String, String> withServers = new java.util.HashMap<>(Map.of(
-      "PG_URI", TestServers.pgUri(), "REDIS_URI", TestServers.redisUri(), "AMQP_URI", TestServers.amqpUri()));
+      "PG_URI", TestInfrastructure.pgUri(), "REDIS_URI", TestInfrastructure.redisUri(), "AMQP_URI", TestInfrastructure.amqpUri()));
     withServers.putAll(env);
     return startWith(name, withServers, List.of(), args);
   }

@@ -1,12 +1,10 @@
 package io.microservicestack.user;
 
 import com.rabbitmq.client.AMQP;
-import io.microservicestack.common.Addresses;
 import io.microservicestack.common.Amqp;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -24,9 +22,8 @@ import java.util.concurrent.TimeUnit;
  * Publishes outbox rows to RabbitMQ and deletes each only after the broker confirmed it.
  *
  * <ul>
- *   <li><b>Right after the commit</b> ({@link #publish(OutboxEvent)}): the user is announced on the event bus
- *   ({@link Addresses#USERS_CREATED}, the live feed: its source of truth is PostgreSQL, so it need not wait for
- *   the broker), and the row the insert returned is published at once, persistent, with a publisher confirm
+ *   <li><b>Right after the commit</b> ({@link #publish(OutboxEvent)}, called by {@link UserService}): the row the
+ *   insert returned is published at once, persistent, with a publisher confirm
  *   ({@link PublisherConfirms}, no thread blocked); after the confirm the row's id joins the next batched
  *   {@code DELETE}. No extra round trip to PostgreSQL before the event goes out.</li>
  *   <li><b>The sweep</b>, every {@code relaySweepMs}: rows older than {@value #STALE_MS} ms are ones whose publish
@@ -34,8 +31,6 @@ import java.util.concurrent.TimeUnit;
  *   them ({@code FOR UPDATE SKIP LOCKED}, so relays in several processes never take the same row), publishes,
  *   waits for the confirms, deletes and commits.</li>
  * </ul>
- * The sweep does not announce: its rows were announced when they were committed (a live-feed client that
- * missed one catches up from PostgreSQL with {@code ?since=}).
  * Nothing is deleted before its confirm, so an event is never lost; a row may be published twice (a crash
  * between confirm and delete, a confirm slower than {@value #STALE_MS} ms), which consumers absorb by event id.
  */
@@ -82,7 +77,7 @@ public final class OutboxRelay {
   public static OutboxRelay start(Vertx vertx, Pool pool, UserConfig config, Future<?> schemaReady) {
     OutboxRelay relay = new OutboxRelay(vertx, pool, config.eventsExchange());
     relay.schemaReady = schemaReady;
-    Amqp.start(vertx, Amqp.options(config.amqpUri(), 1_000), "outbox relay",
+    Amqp.start(vertx, Amqp.options(config.amqpUri(), config.amqpReconnectMs()), "outbox relay",
         client -> Amqp.declareTopicExchange(client, config.eventsExchange()).compose(v -> relay.confirms.attach(client)))
       .onSuccess(client -> relay.client = client);
     relay.sweepTimer = vertx.setPeriodic(config.relaySweepMs(), id -> relay.sweep());
@@ -94,7 +89,6 @@ public final class OutboxRelay {
    * the sweep.
    */
   public void publish(OutboxEvent event) {
-    announce(event);
     RabbitMQClient rabbit = client;
     if (stopped || rabbit == null || !rabbit.isConnected()) {
       return;
@@ -180,13 +174,6 @@ public final class OutboxRelay {
       .onFailure(e -> LOG.warn("Deleting {} published outbox rows failed; the sweep will publish them again: {}",
         ids.length, e.getMessage()))
       .mapEmpty();
-  }
-
-  private void announce(OutboxEvent event) {
-    JsonObject user = event.payload().getJsonObject("user");
-    if (user != null) {
-      vertx.eventBus().publish(Addresses.USERS_CREATED, user);
-    }
   }
 
   private static Long[] ids(List<OutboxEvent> events) {

@@ -1,44 +1,79 @@
 package io.microservicestack.user;
 
-import io.microservicestack.common.Configs;
+import io.microservicestack.common.CommonSettings;
+import io.microservicestack.common.ServicePorts;
+import io.microservicestack.common.Setting;
 import io.microservicestack.common.Topology;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
- * The user service's settings, read from its verticle config.
- *
- * @param httpHost          interface the HTTP server binds ({@code httpHost}, default {@code 0.0.0.0})
- * @param httpPort          HTTP port ({@code httpPort}, default 8101; 0 picks a free one)
- * @param pgUri             PostgreSQL URI ({@code pgUri})
- * @param pgSchema          schema holding the tables, created by the migrations ({@code pgSchema}, default {@code public})
- * @param poolSize          connections in the pool shared by every instance ({@code pgPoolSize}, default 16)
- * @param amqpUri           RabbitMQ URI for the outbox relay ({@code amqpUri})
- * @param eventsExchange    exchange events are published to ({@code eventsExchange})
- * @param relayEnabled      whether this verticle runs an outbox relay ({@code relayEnabled}, default true)
- * @param relaySweepMs      how often the relay sweeps the outbox for rows left behind ({@code relaySweepMs}, default 1000)
- * @param commandQueue      queue of create-user commands read by {@link UserQueueVerticle} ({@code commandQueue}, default {@code user})
- * @param prefetch          unacknowledged commands the queue consumer may hold ({@code prefetch}, default 64)
+ * The settings of the user service and of the user-queue consumer, read from the verticle's {@code config()};
+ * {@link #SETTINGS} lists every key with its environment variable, default and meaning.
  */
 public record UserConfig(String httpHost, int httpPort, String pgUri, String pgSchema, int poolSize,
-                         String amqpUri, String eventsExchange, boolean relayEnabled, long relaySweepMs,
-                         String commandQueue, int prefetch) {
+                         String amqpUri, long amqpReconnectMs, String eventsExchange, boolean relayEnabled,
+                         long relaySweepMs, String commandQueue, int prefetch) {
 
-  public static final int DEFAULT_PORT = 8101;
-  public static final String DEFAULT_PG_URI = "postgresql://postgres@127.0.0.1:5432/postgres";
-  public static final String DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672";
+  public static final Setting HTTP_PORT = Setting.of("httpPort", "USER_HTTP_PORT", ServicePorts.USER, "user service HTTP port (0 picks a free one)");
+  public static final Setting PG_URI = Setting.of("pgUri", "PG_URI", "postgresql://postgres@127.0.0.1:5432/postgres",
+    "PostgreSQL of the user service; the launcher starts an embedded one when it is not set");
+  public static final Setting PG_SCHEMA = Setting.of("pgSchema", "PG_SCHEMA", "public", "schema of the users and outbox tables (created by the migrations)");
+  public static final Setting PG_POOL_SIZE = Setting.of("pgPoolSize", "PG_POOL_SIZE", 16,
+    "PostgreSQL connections, shared by every user-service instance of the JVM");
+  public static final Setting RELAY_ENABLED = Setting.of("relayEnabled", null, true, "whether this verticle runs an outbox relay");
+  public static final Setting RELAY_SWEEP_MS = Setting.of("relaySweepMs", "RELAY_SWEEP_MS", 1_000,
+    "how often the outbox relay looks for events left behind (ms)");
+  public static final Setting COMMAND_QUEUE = Setting.of("commandQueue", "USER_QUEUE", Topology.USER_COMMAND_QUEUE,
+    "queue of create-user commands read by the user-queue role");
+  public static final Setting PREFETCH = Setting.of("prefetch", "USER_QUEUE_PREFETCH", 64,
+    "unacknowledged create-user commands the user-queue consumer may hold");
 
+  /** Every setting, in the order of the docs. */
+  public static final List<Setting> SETTINGS = List.of(CommonSettings.HTTP_HOST, HTTP_PORT, PG_URI, PG_SCHEMA, PG_POOL_SIZE,
+    CommonSettings.AMQP_URI, CommonSettings.AMQP_RECONNECT_MS, CommonSettings.EVENTS_EXCHANGE, RELAY_ENABLED,
+    RELAY_SWEEP_MS, COMMAND_QUEUE, PREFETCH);
+
+  public UserConfig {
+    HTTP_PORT.requireRange(httpPort, 0, 65_535);
+    PG_POOL_SIZE.requireRange(poolSize, 1, 1_000);
+    CommonSettings.AMQP_RECONNECT_MS.requireRange(amqpReconnectMs, 1, Long.MAX_VALUE);
+    RELAY_SWEEP_MS.requireRange(relaySweepMs, 1, Long.MAX_VALUE);
+    PREFETCH.requireRange(prefetch, 1, 65_535);
+  }
+
+  /** Reads the config object, with the defaults for absent keys; a bad value fails naming its setting. */
   public static UserConfig fromJson(JsonObject json) {
     return new UserConfig(
-      Configs.string(json, "httpHost", "0.0.0.0"),
-      Configs.intValue(json, "httpPort", DEFAULT_PORT),
-      Configs.string(json, "pgUri", DEFAULT_PG_URI),
-      Configs.string(json, "pgSchema", "public"),
-      Configs.intValue(json, "pgPoolSize", 16),
-      Configs.string(json, "amqpUri", DEFAULT_AMQP_URI),
-      Configs.string(json, "eventsExchange", Topology.EVENTS_EXCHANGE),
-      Configs.bool(json, "relayEnabled", true),
-      Configs.longValue(json, "relaySweepMs", 1_000),
-      Configs.string(json, "commandQueue", Topology.USER_COMMAND_QUEUE),
-      Configs.intValue(json, "prefetch", 64));
+      CommonSettings.HTTP_HOST.string(json),
+      HTTP_PORT.intValue(json),
+      PG_URI.string(json),
+      PG_SCHEMA.string(json),
+      PG_POOL_SIZE.intValue(json),
+      CommonSettings.AMQP_URI.string(json),
+      CommonSettings.AMQP_RECONNECT_MS.longValue(json),
+      CommonSettings.EVENTS_EXCHANGE.string(json),
+      RELAY_ENABLED.bool(json),
+      RELAY_SWEEP_MS.longValue(json),
+      COMMAND_QUEUE.string(json),
+      PREFETCH.intValue(json));
+  }
+
+  /** The config object this record reads back to itself. */
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put(CommonSettings.HTTP_HOST.key(), httpHost)
+      .put(HTTP_PORT.key(), httpPort)
+      .put(PG_URI.key(), pgUri)
+      .put(PG_SCHEMA.key(), pgSchema)
+      .put(PG_POOL_SIZE.key(), poolSize)
+      .put(CommonSettings.AMQP_URI.key(), amqpUri)
+      .put(CommonSettings.AMQP_RECONNECT_MS.key(), amqpReconnectMs)
+      .put(CommonSettings.EVENTS_EXCHANGE.key(), eventsExchange)
+      .put(RELAY_ENABLED.key(), relayEnabled)
+      .put(RELAY_SWEEP_MS.key(), relaySweepMs)
+      .put(COMMAND_QUEUE.key(), commandQueue)
+      .put(PREFETCH.key(), prefetch);
   }
 }

@@ -2,8 +2,11 @@ package io.microservicestack.user;
 
 import io.microservicestack.common.Amqp;
 import io.microservicestack.common.DeadLetters;
+import io.microservicestack.common.FieldErrors;
+import io.microservicestack.common.Params;
 import io.microservicestack.common.Problem;
 import io.microservicestack.common.ProblemException;
+import io.microservicestack.common.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.DecodeException;
@@ -16,9 +19,6 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code user} queue consumer: each message is a create-user command {@code {"name", "email", "requestId"}}.
@@ -50,10 +50,10 @@ public class UserQueueVerticle extends VerticleBase {
 
   private void serve(Future<Void> schemaReady) {
     relay = config.relayEnabled() ? OutboxRelay.start(vertx, pool, config, schemaReady) : null;
-    users = new UserService(new UserRepository(pool, schemaReady), relay);
+    users = new UserService(vertx.eventBus(), new UserRepository(pool, schemaReady), relay);
     // Consuming starts once the schema is ready and RabbitMQ answers; the verticle waits for neither.
     schemaReady
-      .compose(v -> Amqp.start(vertx, Amqp.options(config.amqpUri(), 1_000), "user queue consumer", this::declareTopology))
+      .compose(v -> Amqp.start(vertx, Amqp.options(config.amqpUri(), config.amqpReconnectMs()), "user queue consumer", this::declareTopology))
       .compose(this::consume)
       .onFailure(e -> LOG.error("The user queue consumer could not start", e));
   }
@@ -93,7 +93,7 @@ public class UserQueueVerticle extends VerticleBase {
     if (failure instanceof ProblemException pe && pe.problem().status() < 500) {
       String reason = pe.problem().status() + " " + pe.problem().title() + ": " + pe.problem().detail()
         + (pe.problem().errors().isEmpty() ? "" : " " + pe.problem().errors());
-      LOG.info("Parking a create-user command in {}: {}", config.commandQueue() + ".dlq", reason);
+      LOG.info("Parking a create-user command in {}: {}", Topology.dlq(config.commandQueue()), reason);
       return DeadLetters.publish(client, config.commandQueue(), message, reason)
         .compose(v -> client.basicAck(message.envelope().getDeliveryTag(), false));
     }
@@ -104,20 +104,15 @@ public class UserQueueVerticle extends VerticleBase {
 
   /** The user to create, or a 400 problem naming every invalid field, {@code requestId} included. */
   private static NewUser validate(JsonObject command) {
-    Map<String, List<String>> errors = new LinkedHashMap<>();
+    FieldErrors errors = new FieldErrors();
     NewUser user = null;
     try {
       user = NewUser.validate(command);
     } catch (ProblemException e) {
-      errors.putAll(e.problem().errors());
+      errors.addAll(e.problem());
     }
-    Object requestId = command.getValue("requestId");
-    if (!(requestId instanceof String id) || id.isBlank() || id.length() > REQUEST_ID_MAX) {
-      errors.put("requestId", List.of("is required: a string of 1-" + REQUEST_ID_MAX + " characters"));
-    }
-    if (!errors.isEmpty()) {
-      throw Problem.validation(errors).exception();
-    }
+    Params.text("requestId", command.getValue("requestId"), REQUEST_ID_MAX, errors);
+    errors.throwIfAny();
     return user;
   }
 

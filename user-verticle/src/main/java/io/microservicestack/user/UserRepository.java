@@ -1,5 +1,6 @@
 package io.microservicestack.user;
 
+import io.microservicestack.common.FeedPosition;
 import io.microservicestack.common.Paging;
 import io.microservicestack.common.Problem;
 import io.vertx.core.Future;
@@ -30,7 +31,7 @@ public final class UserRepository {
     WITH u AS (
       INSERT INTO users (name, email, request_id) VALUES ($1, $2, $3)
       ON CONFLICT (request_id) DO NOTHING
-      RETURNING id, name, email, %s AS created_at
+      RETURNING id, name, email, %s AS created_at, xid::text AS xid
     ), e AS (
       SELECT gen_random_uuid() AS id
     ), o AS (
@@ -41,7 +42,7 @@ public final class UserRepository {
       FROM u, e
       RETURNING id, event_id, routing_key, payload
     )
-    SELECT u.id, u.name, u.email, u.created_at,
+    SELECT u.id, u.name, u.email, u.created_at, u.xid,
       o.id AS outbox_id, o.event_id, o.routing_key, o.payload FROM u, o
     """.formatted(CREATED_AT);
   private static final String SELECT_BY_REQUEST =
@@ -49,6 +50,13 @@ public final class UserRepository {
   private static final String SELECT_BY_ID = "SELECT id, name, email, " + CREATED_AT + " AS created_at FROM users WHERE id = $1";
   private static final String SELECT_PAGE =
     "SELECT id, name, email, " + CREATED_AT + " AS created_at FROM users WHERE id > $1 ORDER BY id LIMIT $2";
+  /** Users are final below the oldest transaction still running: the feed's high-water mark. */
+  private static final String RELEASED = "xid < pg_snapshot_xmin(pg_current_snapshot())";
+  private static final String FEED_COLUMNS = "id, name, email, " + CREATED_AT + " AS created_at, xid::text AS xid";
+  private static final String SELECT_FEED_AFTER = "SELECT " + FEED_COLUMNS + " FROM users WHERE (xid, id) > ($1::text::xid8, $2) AND "
+    + RELEASED + " ORDER BY xid, id LIMIT $3";
+  private static final String SELECT_FEED_LATEST = "SELECT * FROM (SELECT " + FEED_COLUMNS + " FROM users WHERE " + RELEASED
+    + " ORDER BY xid DESC, id DESC LIMIT $1) latest ORDER BY xid, id";
   private static final String UNIQUE_VIOLATION = "23505";
 
   private final Pool pool;
@@ -83,19 +91,20 @@ public final class UserRepository {
       .compose(rows -> {
         if (rows.size() == 1) {
           Row row = rows.iterator().next();
-          return Future.succeededFuture(new Created(toJson(row), OutboxEvent.of(row)));
+          return Future.succeededFuture(new Created(toJson(row), OutboxEvent.of(row), position(row)));
         }
-        return findByRequest(requestId).map(existing -> new Created(existing, null));
+        return findByRequest(requestId).map(existing -> new Created(existing, null, null));
       });
   }
 
   /**
    * A created user and the outbox event written with it.
    *
-   * @param user  the user JSON
-   * @param event its {@code user.created} outbox row, or null when the request had already created the user
+   * @param user     the user JSON
+   * @param event    its {@code user.created} outbox row, or null when the request had already created the user
+   * @param position its place in the feed, or null when the request had already created the user
    */
-  public record Created(JsonObject user, OutboxEvent event) {
+  public record Created(JsonObject user, OutboxEvent event, FeedPosition position) {
   }
 
   private Future<JsonObject> findByRequest(String requestId) {
@@ -121,6 +130,43 @@ public final class UserRepository {
     return pool().compose(p -> p.preparedQuery(SELECT_PAGE).execute(Tuple.of(paging.after(), paging.limit())))
       .recover(failure -> Future.failedFuture(unavailable(failure)))
       .map(rows -> page(rows, paging.limit()));
+  }
+
+  /**
+   * The feed after {@code after}: at most {@code limit} final users in position order, each with its
+   * {@code "position"}; {@code "position"} of the page is the last item's, or {@code after} when there is none.
+   */
+  public Future<JsonObject> feedAfter(FeedPosition after, int limit) {
+    return pool().compose(p -> p.preparedQuery(SELECT_FEED_AFTER).execute(Tuple.of(Long.toUnsignedString(after.xid()), after.id(), limit)))
+      .recover(failure -> Future.failedFuture(unavailable(failure)))
+      .map(rows -> feedPage(rows, after));
+  }
+
+  /**
+   * The latest {@code last} final users in position order (none for 0); {@code "position"} is the newest final
+   * user's, or {@link FeedPosition#START} when there is none: where a client that wants only what comes next starts.
+   */
+  public Future<JsonObject> feedLatest(int last) {
+    return pool().compose(p -> p.preparedQuery(SELECT_FEED_LATEST).execute(Tuple.of(Math.max(1, last))))
+      .recover(failure -> Future.failedFuture(unavailable(failure)))
+      .map(rows -> {
+        JsonObject page = feedPage(rows, FeedPosition.START);
+        return last == 0 ? page.put("items", new JsonArray()) : page;
+      });
+  }
+
+  private static JsonObject feedPage(RowSet<Row> rows, FeedPosition after) {
+    JsonArray items = new JsonArray();
+    FeedPosition last = after;
+    for (Row row : rows) {
+      last = position(row);
+      items.add(toJson(row).put("position", last.toString()));
+    }
+    return new JsonObject().put("items", items).put("position", last.toString());
+  }
+
+  static FeedPosition position(Row row) {
+    return new FeedPosition(Long.parseUnsignedLong(row.getString("xid")), row.getLong("id"));
   }
 
   /** Succeeds when the schema is ready and PostgreSQL answers a trivial query. */

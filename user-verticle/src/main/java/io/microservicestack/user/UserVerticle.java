@@ -1,6 +1,6 @@
 package io.microservicestack.user;
 
-import io.microservicestack.common.HttpServers;
+import io.microservicestack.common.ServiceHttp;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -16,6 +16,7 @@ public class UserVerticle extends VerticleBase {
 
   private Pool pool;
   private OutboxRelay relay;
+  private UserRpc rpc;
   private HttpServer server;
 
   @Override
@@ -30,17 +31,19 @@ public class UserVerticle extends VerticleBase {
   private Future<?> serve(UserConfig config, Future<Void> schemaReady) {
     UserRepository repository = new UserRepository(pool, schemaReady);
     relay = config.relayEnabled() ? OutboxRelay.start(vertx, pool, config, schemaReady) : null;
-    UserRoutes routes = new UserRoutes(new UserService(repository, relay), repository);
+    UserRoutes routes = new UserRoutes(new UserService(vertx.eventBus(), repository, relay), repository);
+    rpc = new UserRpc(repository);
     return Future.all(
-      new UserRpc(repository).register(vertx.eventBus()),
-      HttpServers.listen(vertx, routes.router(vertx), "user service", config.httpHost(), config.httpPort())
+      rpc.register(vertx.eventBus()),
+      ServiceHttp.listen(vertx, routes.router(vertx), "user service", config.httpHost(), config.httpPort(), UserConfig.HTTP_PORT)
         .onSuccess(s -> server = s));
   }
 
   @Override
   public Future<?> stop() {
-    return HttpServers.shutdown(server)
-      .compose(v -> relay == null ? Future.succeededFuture() : relay.stop())
+    return ServiceHttp.shutdown(server)
+      .eventually(() -> rpc == null ? Future.succeededFuture() : rpc.unregister())
+      .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());
   }
 

@@ -2,7 +2,7 @@ package io.microservicestack.user;
 
 import io.microservicestack.common.Addresses;
 import io.microservicestack.common.testing.TcpProxy;
-import io.microservicestack.common.testing.TestServers;
+import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("The outbox relay")
 class OutboxRelayTest {
 
-  private final String exchange = TestServers.unique("events");
+  private final String exchange = TestInfrastructure.unique("events");
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private QueueProbe events;
   private Pool pg;
@@ -40,7 +40,7 @@ class OutboxRelayTest {
   @BeforeEach
   void probe(Vertx vertx) throws Exception {
     events = QueueProbe.connect(vertx).bind(exchange, "user.created");
-    pg = PgBuilder.pool().connectingTo(TestServers.pgUri()).using(vertx).build();
+    pg = PgBuilder.pool().connectingTo(TestInfrastructure.pgUri()).using(vertx).build();
   }
 
   @AfterEach
@@ -72,8 +72,8 @@ class OutboxRelayTest {
   }
 
   private TcpProxy amqpProxy(Vertx vertx) throws Exception {
-    String amqp = TestServers.amqpUri();
-    TcpProxy proxy = TcpProxy.start(vertx, TestServers.host(amqp), TestServers.port(amqp, 5672)).await(5, TimeUnit.SECONDS);
+    String amqp = TestInfrastructure.amqpUri();
+    TcpProxy proxy = TcpProxy.start(vertx, TestInfrastructure.host(amqp), TestInfrastructure.port(amqp, 5672)).await(5, TimeUnit.SECONDS);
     cleanup.add(() -> proxy.close().await(5, TimeUnit.SECONDS));
     return proxy;
   }
@@ -85,7 +85,7 @@ class OutboxRelayTest {
   @Test
   @DisplayName("A created user becomes one persistent user.created event with the documented shape, and its outbox row is deleted")
   void publishesTheEvent(Vertx vertx) throws Exception {
-    UserFixture users = deploy(vertx, new UserFixture(), TestServers.amqpUri());
+    UserFixture users = deploy(vertx, new UserFixture(), TestInfrastructure.amqpUri());
     List<JsonObject> live = new CopyOnWriteArrayList<>();
     vertx.eventBus().<JsonObject>consumer(Addresses.USERS_CREATED, m -> live.add(m.body()));
 
@@ -150,8 +150,8 @@ class OutboxRelayTest {
   @Test
   @DisplayName("Two relays on one outbox publish each event once")
   void twoRelaysDoNotDoublePublish(Vertx vertx) throws Exception {
-    UserFixture first = deploy(vertx, new UserFixture(), TestServers.amqpUri());
-    UserFixture second = deploy(vertx, new UserFixture(first.schema), TestServers.amqpUri());
+    UserFixture first = deploy(vertx, new UserFixture(), TestInfrastructure.amqpUri());
+    UserFixture second = deploy(vertx, new UserFixture(first.schema), TestInfrastructure.amqpUri());
 
     for (int i = 0; i < 25; i++) {
       create(first);

@@ -1,6 +1,6 @@
 package io.microservicestack.user;
 
-import io.microservicestack.common.testing.TestServers;
+import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -27,14 +27,14 @@ final class QueueProbe {
   }
 
   static QueueProbe connect(Vertx vertx) throws Exception {
-    RabbitMQClient client = RabbitMQClient.create(vertx, new RabbitMQOptions().setUri(TestServers.amqpUri()));
+    RabbitMQClient client = RabbitMQClient.create(vertx, new RabbitMQOptions().setUri(TestInfrastructure.amqpUri()));
     client.start().await(10, TimeUnit.SECONDS);
     return new QueueProbe(client);
   }
 
   /** Collects every message published to {@code exchange} with {@code routingKey} from now on. */
   QueueProbe bind(String exchange, String routingKey) throws Exception {
-    String queue = TestServers.unique("probe");
+    String queue = TestInfrastructure.unique("probe");
     client.exchangeDeclare(exchange, "topic", true, false)
       .compose(v -> client.queueDeclare(queue, false, true, true))
       .compose(v -> client.queueBind(queue, exchange, routingKey))

@@ -1,6 +1,6 @@
 package io.microservicestack.user;
 
-import io.microservicestack.common.testing.TestServers;
+import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +36,7 @@ final class UserFixture {
 
   /** A fixture with a schema of its own. */
   UserFixture() {
-    this(TestServers.unique("users_test"));
+    this(TestInfrastructure.unique("users_test"));
   }
 
   /** A fixture on {@code schema}, e.g. a second service instance over the same tables. */
@@ -46,7 +46,7 @@ final class UserFixture {
   }
 
   private static void dropSchemas() {
-    PgConnectOptions pg = PgConnectOptions.fromUri(TestServers.pgUri());
+    PgConnectOptions pg = PgConnectOptions.fromUri(TestInfrastructure.pgUri());
     try (Connection connection = DriverManager.getConnection(Database.jdbcUrl(pg), pg.getUser(), pg.getPassword());
          Statement statement = connection.createStatement()) {
       for (String schema : SCHEMAS) {
@@ -62,7 +62,7 @@ final class UserFixture {
     return new JsonObject()
       .put("httpHost", "127.0.0.1")
       .put("httpPort", 0)
-      .put("pgUri", TestServers.pgUri())
+      .put("pgUri", TestInfrastructure.pgUri())
       .put("pgSchema", schema)
       .put("pgPoolSize", 4)
       .put("relayEnabled", false);
@@ -76,6 +76,6 @@ final class UserFixture {
   }
 
   static String uniqueEmail() {
-    return TestServers.unique("user") + "@example.com";
+    return TestInfrastructure.unique("user") + "@example.com";
   }
 }

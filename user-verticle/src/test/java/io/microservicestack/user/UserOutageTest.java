@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.pgclient.PgConnectOptions;
-import io.microservicestack.common.testing.TestServers;
+import io.microservicestack.common.testing.TestInfrastructure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class UserOutageTest {
 
   /** A user service that reaches PostgreSQL through a proxy the test can cut. */
   private UserFixture deployBehindProxy(Vertx vertx, boolean cutFirst) throws Exception {
-    PgConnectOptions pg = PgConnectOptions.fromUri(TestServers.pgUri());
+    PgConnectOptions pg = PgConnectOptions.fromUri(TestInfrastructure.pgUri());
     proxy = TcpProxy.start(vertx, pg.getHost(), pg.getPort()).await(5, TimeUnit.SECONDS);
     if (cutFirst) {
       proxy.cut();

@@ -1,7 +1,7 @@
 package io.microservicestack.user;
 
 import io.microservicestack.common.Topology;
-import io.microservicestack.common.testing.TestServers;
+import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -30,8 +30,8 @@ class UserQueueTest {
 
   /** A schema of its own, dropped when the test JVM exits. */
   private final String schema = new UserFixture().schema;
-  private final String queue = TestServers.unique("user");
-  private final String exchange = TestServers.unique("events");
+  private final String queue = TestInfrastructure.unique("user");
+  private final String exchange = TestInfrastructure.unique("events");
   private QueueProbe broker;
   private QueueProbe parked;
   private QueueProbe events;
@@ -40,8 +40,8 @@ class UserQueueTest {
   @BeforeAll
   void deploy(Vertx vertx) throws Exception {
     JsonObject config = new JsonObject()
-      .put("pgUri", TestServers.pgUri()).put("pgSchema", schema).put("pgPoolSize", 4)
-      .put("amqpUri", TestServers.amqpUri()).put("commandQueue", queue).put("eventsExchange", exchange)
+      .put("pgUri", TestInfrastructure.pgUri()).put("pgSchema", schema).put("pgPoolSize", 4)
+      .put("amqpUri", TestInfrastructure.amqpUri()).put("commandQueue", queue).put("eventsExchange", exchange)
       .put("relaySweepMs", 200);
     events = QueueProbe.connect(vertx).bind(exchange, "user.created");
     broker = QueueProbe.connect(vertx);
@@ -50,7 +50,7 @@ class UserQueueTest {
     broker.client.queueDeclare(queue, true, false, false).await(5, TimeUnit.SECONDS);
     vertx.deployVerticle(UserQueueVerticle::new, new DeploymentOptions().setConfig(config)).await(20, TimeUnit.SECONDS);
     parked = QueueProbe.connect(vertx).consume(Topology.dlq(queue));
-    pg = PgBuilder.pool().connectingTo(TestServers.pgUri()).using(vertx).build();
+    pg = PgBuilder.pool().connectingTo(TestInfrastructure.pgUri()).using(vertx).build();
   }
 
   @AfterAll

@@ -10,9 +10,9 @@ import java.util.UUID;
  * started once on first use and stopped when the JVM exits. So the suite runs against installed servers, or
  * on a machine with nothing but a JDK and Maven.
  */
-public final class TestServers {
+public final class TestInfrastructure {
 
-  private TestServers() {
+  private TestInfrastructure() {
   }
 
   public static String pgUri() {

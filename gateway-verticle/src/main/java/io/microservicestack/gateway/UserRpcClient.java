@@ -9,7 +9,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Event-bus requests to the user service's read RPCs ({@code users.get}, {@code users.list}), which are
+ * The gateway's calls to the user service's read RPCs ({@code users.get}, {@code users.list}): they are
  * idempotent and therefore retried.
  *
  * <p>The budget {@code rpcTimeoutMs} is split over {@value #ATTEMPTS} attempts: a request that gets no reply
@@ -17,14 +17,14 @@ import io.vertx.core.json.JsonObject;
  * the RPC routes answering when one of several user JVMs dies: the cluster needs a few seconds to notice, and
  * until then a message routed to the dead node is silently lost. No consumer at all fails at once (503).
  */
-final class UserRpc {
+final class UserRpcClient {
 
   static final int ATTEMPTS = 3;
 
   private final Vertx vertx;
   private final DeliveryOptions attempt;
 
-  UserRpc(Vertx vertx, GatewayConfig config) {
+  UserRpcClient(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
     this.attempt = new DeliveryOptions().setSendTimeout(Math.max(1, config.rpcTimeoutMs() / ATTEMPTS));
   }

@@ -4,22 +4,21 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** A running stack: one Vert.x instance with the chosen roles deployed. */
-public final class Stack {
-
-  private static final Logger LOG = LoggerFactory.getLogger(Stack.class);
+public final class RunningStack {
 
   private final Vertx vertx;
   private final Set<Role> roles;
 
-  private Stack(Vertx vertx, Set<Role> roles) {
+  private RunningStack(Vertx vertx, Set<Role> roles) {
     this.vertx = vertx;
     this.roles = roles;
   }
@@ -27,18 +26,23 @@ public final class Stack {
   /**
    * Starts Vert.x (clustered when {@code CLUSTER} is true) and deploys {@code roles}; on a failed deployment
    * Vert.x is closed again.
+   *
+   * @throws IllegalArgumentException naming the setting, when a role's settings are not valid (nothing started then)
    */
-  public static Future<Stack> start(StackConfig config, Set<Role> roles) {
-    long started = System.nanoTime();
-    return vertx(config).compose(vertx -> deploy(vertx, config, roles).map(stack -> {
-      LOG.info("Stack up with roles {} in {} ms{}", roles, (System.nanoTime() - started) / 1_000_000,
-        vertx.isClustered() ? " (clustered, cluster " + config.get(Setting.CLUSTER_NAME) + ")" : "");
-      return stack;
-    }));
+  public static Future<RunningStack> start(StackConfig config, Set<Role> roles) {
+    Map<Role, JsonObject> configs = configs(config, roles);
+    return vertx(config).compose(vertx -> deploy(vertx, config, configs));
+  }
+
+  /** Each role's config object; validates them all before anything starts. */
+  static Map<Role, JsonObject> configs(StackConfig config, Set<Role> roles) {
+    Map<Role, JsonObject> configs = new EnumMap<>(Role.class);
+    roles.forEach(role -> configs.put(role, config.configFor(role, roles)));
+    return configs;
   }
 
   private static Future<Vertx> vertx(StackConfig config) {
-    if (!Boolean.parseBoolean(config.get(Setting.CLUSTER))) {
+    if (!config.bool(LauncherSettings.CLUSTER)) {
       return Future.succeededFuture(Vertx.vertx(new VertxOptions()));
     }
     return Vertx.builder()
@@ -47,15 +51,13 @@ public final class Stack {
       .buildClustered();
   }
 
-  private static Future<Stack> deploy(Vertx vertx, StackConfig config, Set<Role> roles) {
+  private static Future<RunningStack> deploy(Vertx vertx, StackConfig config, Map<Role, JsonObject> configs) {
     List<Future<String>> deployments = new ArrayList<>();
-    for (Role role : roles) {
-      deployments.add(vertx.deployVerticle(role.verticle(), new DeploymentOptions()
-        .setConfig(role.config(config))
-        .setInstances(role.instances(config))));
-    }
+    configs.forEach((role, json) -> deployments.add(vertx.deployVerticle(role.verticle(), new DeploymentOptions()
+      .setConfig(json)
+      .setInstances(role.instances(config)))));
     return Future.all(deployments)
-      .map(v -> new Stack(vertx, roles))
+      .map(v -> new RunningStack(vertx, configs.keySet()))
       .recover(failure -> vertx.close().transform(v -> Future.failedFuture(failure)));
   }
 

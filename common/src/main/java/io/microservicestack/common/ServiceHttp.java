@@ -1,0 +1,76 @@
+package io.microservicestack.common;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.BindException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP side every service shares: the router template, listening, and a graceful stop.
+ *
+ * <p>{@link #router} gives each service the same base: problem+json for every error, {@code GET /ping}, and the
+ * health endpoints for probes: {@code GET /health/live} (the process serves), {@code GET /health/ready} and
+ * {@code GET /health} (the service's own dependencies answer: 200, or 503 naming what is down).
+ */
+public final class ServiceHttp {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceHttp.class);
+  /** How long a stopping server lets in-flight requests finish. */
+  public static final long SHUTDOWN_GRACE_SECONDS = 10;
+  private static final JsonObject LIVE = new JsonObject().put("status", "UP");
+
+  private ServiceHttp() {
+  }
+
+  /** A router with the shared routes; {@code readiness} holds the service's dependency checks. */
+  public static Router router(Vertx vertx, HealthChecks readiness) {
+    HealthCheckHandler ready = HealthCheckHandler.createWithHealthChecks(readiness);
+    return router(vertx, ready, ready);
+  }
+
+  /** A router with the shared routes, where {@code GET /health} has a format of its own (the gateway's). */
+  public static Router router(Vertx vertx, Handler<RoutingContext> ready, Handler<RoutingContext> health) {
+    Router router = ProblemHandler.installOn(Router.router(vertx));
+    router.get("/ping").respond(ctx -> Future.succeededFuture(Rpc.pong()));
+    router.get("/health/live").respond(ctx -> Future.succeededFuture(LIVE));
+    router.get("/health/ready").handler(ready);
+    router.get("/health").handler(health);
+    return router;
+  }
+
+  /**
+   * Listens with {@code options} (port 0 picks a free one) and logs the bound port. A port that is taken fails
+   * with one sentence naming the service, the address and the setting to change.
+   */
+  public static Future<HttpServer> listen(Vertx vertx, HttpServerOptions options, Router router, String service, Setting port) {
+    return vertx.createHttpServer(options.setCompressionSupported(false))
+      .requestHandler(router)
+      .listen()
+      .recover(failure -> Future.failedFuture(failure instanceof BindException
+        ? new IllegalStateException("The " + service + " cannot listen on " + options.getHost() + ":" + options.getPort()
+          + ": the port is in use; set " + port.env() + " to another port", failure)
+        : failure))
+      .onSuccess(server -> LOG.info("{} listening on http://{}:{}", service, options.getHost(), server.actualPort()));
+  }
+
+  /** Listens on {@code host:port} with the default options. */
+  public static Future<HttpServer> listen(Vertx vertx, Router router, String service, String host, int port, Setting portSetting) {
+    return listen(vertx, new HttpServerOptions().setHost(host).setPort(port), router, service, portSetting);
+  }
+
+  /** Stops accepting connections and lets in-flight requests finish (bounded by {@link #SHUTDOWN_GRACE_SECONDS}). */
+  public static Future<Void> shutdown(HttpServer server) {
+    return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+  }
+}

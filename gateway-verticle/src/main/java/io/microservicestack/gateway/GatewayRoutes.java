@@ -1,0 +1,50 @@
+package io.microservicestack.gateway;
+
+import io.microservicestack.common.ServiceHttp;
+import io.vertx.core.Vertx;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.FileSystemAccess;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+
+import java.nio.file.Path;
+
+/**
+ * The gateway's router: the shared routes of {@link ServiceHttp} (with {@code GET /health} in the original
+ * project's format, {@link HealthRoute}), the proxied routes ({@link ProxyRoutes}), the RPC routes
+ * ({@link RpcRoutes}), the websocket feed ({@link UserFeed}) and the page of {@code webRoot} at {@code /}.
+ */
+final class GatewayRoutes {
+
+  private final GatewayConfig config;
+  private final ProxyRoutes proxies;
+  private final RpcRoutes rpc;
+  private final HealthRoute health;
+  private final UserFeed feed;
+
+  GatewayRoutes(GatewayConfig config, ProxyRoutes proxies, RpcRoutes rpc, HealthRoute health, UserFeed feed) {
+    this.config = config;
+    this.proxies = proxies;
+    this.rpc = rpc;
+    this.health = health;
+    this.feed = feed;
+  }
+
+  Router router(Vertx vertx) {
+    // Ready as soon as it serves: the gateway answers 503/504 itself for an upstream that is away.
+    HealthChecks readiness = HealthChecks.create(vertx).register("feed", promise -> promise.complete(Status.OK()));
+    Router router = ServiceHttp.router(vertx, HealthCheckHandler.createWithHealthChecks(readiness), health);
+    router.get("/ws/users").handler(feed::upgrade);
+    proxies.mount(router);
+    rpc.mount(router);
+    router.get("/*").handler(staticHandler(config.webRoot()));
+    return router;
+  }
+
+  private static StaticHandler staticHandler(String webRoot) {
+    boolean absolute = Path.of(webRoot).isAbsolute();
+    return StaticHandler.create(absolute ? FileSystemAccess.ROOT : FileSystemAccess.RELATIVE, webRoot);
+  }
+}

@@ -1,0 +1,42 @@
+package io.microservicestack.stack;
+
+import io.microservicestack.common.Setting;
+
+import java.util.List;
+
+/**
+ * The launcher's own settings: how many instances, the embedded PostgreSQL's data, clustering and logging. The
+ * services' settings live in their config records ({@code UserConfig.SETTINGS}, ...); {@link Role} lists them.
+ */
+final class LauncherSettings {
+
+  static final Setting USER_INSTANCES = Setting.of("userInstances", "USER_INSTANCES", 1,
+    "user service verticle instances (they share one PostgreSQL pool)");
+  static final Setting GATEWAY_INSTANCES = Setting.of("gatewayInstances", "GATEWAY_INSTANCES", 1, "gateway verticle instances");
+  static final Setting PG_DATA_DIR = Setting.of("pgDataDir", "PG_DATA_DIR", "",
+    "data directory of the embedded PostgreSQL, kept across restarts; empty: a temporary one");
+  static final Setting CLUSTER = Setting.of("cluster", "CLUSTER", false,
+    "true: join a Hazelcast-clustered event bus (same as the --cluster argument)");
+  static final Setting CLUSTER_NAME = Setting.of("clusterName", "CLUSTER_NAME", "microservice-stack",
+    "Hazelcast cluster name; only members with the same name join");
+  static final Setting CLUSTER_MEMBERS = Setting.of("clusterMembers", "CLUSTER_MEMBERS", "127.0.0.1",
+    "comma-separated hosts (or host:port) of the members to join over TCP-IP");
+  static final Setting CLUSTER_PORT = Setting.of("clusterPort", "CLUSTER_PORT", 5701, "Hazelcast port; the next 19 are tried when it is taken");
+  static final Setting CLUSTER_INTERFACE = Setting.of("clusterInterface", "CLUSTER_INTERFACE", "127.0.0.1",
+    "interface Hazelcast binds and advertises; 'any' lets Hazelcast choose (containers)");
+  static final Setting CLUSTER_HOST = Setting.of("clusterHost", "CLUSTER_HOST", "", "event-bus host; empty: the address Hazelcast advertises");
+  static final Setting CLUSTER_PUBLIC_HOST = Setting.of("clusterPublicHost", "CLUSTER_PUBLIC_HOST", "",
+    "event-bus host other members connect to, when it differs (NAT); empty: CLUSTER_HOST");
+  static final Setting CLUSTER_BUS_PORT = Setting.of("clusterBusPort", "CLUSTER_BUS_PORT", 0, "event-bus TCP port; 0 picks a free one");
+  static final Setting CLUSTER_HEARTBEAT_TIMEOUT_S = Setting.of("clusterHeartbeatTimeoutS", "CLUSTER_HEARTBEAT_TIMEOUT_S", 5,
+    "seconds without heartbeat before a member is dropped from the cluster");
+  static final Setting LOG_LEVEL = Setting.of("logLevel", "LOG_LEVEL", "INFO", "root log level (logback)");
+
+  /** Every launcher setting, in the order of the docs. */
+  static final List<Setting> SETTINGS = List.of(USER_INSTANCES, GATEWAY_INSTANCES, PG_DATA_DIR, CLUSTER, CLUSTER_NAME,
+    CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_INTERFACE, CLUSTER_HOST, CLUSTER_PUBLIC_HOST, CLUSTER_BUS_PORT,
+    CLUSTER_HEARTBEAT_TIMEOUT_S, LOG_LEVEL);
+
+  private LauncherSettings() {
+  }
+}
