@@ -22,11 +22,12 @@ import java.util.List;
  * @param healthTimeoutMs  the most each health ping may take
  * @param wsMaxBuffered    frames a websocket client may have queued before it is closed as too slow
  * @param wsPingIntervalMs how often every websocket gets a ping frame
+ * @param feedPollMs       how often the feed reads new users even without an announcement
  * @param webRoot          directory (absolute, or relative to the working directory) or classpath folder of the page
  */
 public record GatewayConfig(String httpHost, int httpPort, String userHost, int userPort, String slackHost, int slackPort,
                             long proxyTimeoutMs, long rpcTimeoutMs, long healthTimeoutMs, int wsMaxBuffered,
-                            long wsPingIntervalMs, String webRoot) {
+                            long wsPingIntervalMs, long feedPollMs, String webRoot) {
 
   /** The classpath folder of the bundled page, served when {@code webRoot} is absent. */
   public static final String BUNDLED_WEB_ROOT = "webroot";
@@ -48,12 +49,14 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
     "frames a websocket client may have queued before it is closed (1008)");
   public static final Setting WS_PING_INTERVAL_MS = Setting.of("wsPingIntervalMs", "WS_PING_INTERVAL_MS", 30_000,
     "how often every websocket gets a ping (ms)");
+  public static final Setting FEED_POLL_MS = Setting.of("feedPollMs", "FEED_POLL_MS", 1_000,
+    "how often the live feed reads new users even without an announcement (ms): the most a lost announcement delays a user");
   public static final Setting WEB_ROOT = Setting.of("webRoot", "WEB_ROOT", BUNDLED_WEB_ROOT,
     "directory (absolute or relative to the working directory) or classpath folder served at /");
 
   /** Every setting, in the order of the docs. */
   public static final List<Setting> SETTINGS = List.of(CommonSettings.HTTP_HOST, HTTP_PORT, USER_HOST, USER_PORT, SLACK_HOST,
-    SLACK_PORT, PROXY_TIMEOUT_MS, RPC_TIMEOUT_MS, HEALTH_TIMEOUT_MS, WS_MAX_BUFFERED, WS_PING_INTERVAL_MS, WEB_ROOT);
+    SLACK_PORT, PROXY_TIMEOUT_MS, RPC_TIMEOUT_MS, HEALTH_TIMEOUT_MS, WS_MAX_BUFFERED, WS_PING_INTERVAL_MS, FEED_POLL_MS, WEB_ROOT);
 
   public GatewayConfig {
     HTTP_PORT.requireRange(httpPort, 0, 65_535);
@@ -64,6 +67,7 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
     HEALTH_TIMEOUT_MS.requireRange(healthTimeoutMs, 1, Integer.MAX_VALUE);
     WS_MAX_BUFFERED.requireRange(wsMaxBuffered, 1, Integer.MAX_VALUE);
     WS_PING_INTERVAL_MS.requireRange(wsPingIntervalMs, 1, Long.MAX_VALUE);
+    FEED_POLL_MS.requireRange(feedPollMs, 1, Long.MAX_VALUE);
   }
 
   /** Reads the config object, with the defaults for absent keys; a bad value fails naming its setting. */
@@ -80,6 +84,7 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       HEALTH_TIMEOUT_MS.longValue(json),
       WS_MAX_BUFFERED.intValue(json),
       WS_PING_INTERVAL_MS.longValue(json),
+      FEED_POLL_MS.longValue(json),
       WEB_ROOT.string(json));
   }
 
@@ -97,6 +102,7 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       .put(HEALTH_TIMEOUT_MS.key(), healthTimeoutMs)
       .put(WS_MAX_BUFFERED.key(), wsMaxBuffered)
       .put(WS_PING_INTERVAL_MS.key(), wsPingIntervalMs)
+      .put(FEED_POLL_MS.key(), feedPollMs)
       .put(WEB_ROOT.key(), webRoot);
   }
 

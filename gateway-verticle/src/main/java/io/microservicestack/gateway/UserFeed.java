@@ -1,16 +1,10 @@
 package io.microservicestack.gateway;
 
-import io.microservicestack.common.Addresses;
-import io.microservicestack.common.FieldErrors;
-import io.microservicestack.common.Params;
 import io.microservicestack.common.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,52 +17,46 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The websocket feed {@code GET /ws/users[?since=<id>]}: every created user as one JSON text frame
- * {@code {"id","name","email","createdAt"}}.
+ * The websocket feed {@code GET /ws/users[?resume=<position>|?last=<n>|?since=<id>]}: every created user as one
+ * JSON text frame {@code {"id","name","email","createdAt","position"}}, in position order (see
+ * {@link io.microservicestack.common.FeedPosition}).
  *
- * <p>One {@code users.created} consumer per verticle instance fans each event out to the websockets that instance
- * accepted (the event is encoded once for all of them), and one timer pings them all every
+ * <p>One {@link FeedTail} per verticle instance follows the feed and fans each user out to the websockets that
+ * instance accepted (the frame is encoded once for all of them), and one timer pings them all every
  * {@code wsPingIntervalMs}. A websocket is subscribed before its handshake response is written, so it gets every
- * user published after it connected.
- *
- * <p>With {@code since}, every user with a larger id is first replayed from {@code users.list} (pages of
- * {@value #PAGE_SIZE}) and then the client goes live, with no gap and no duplicate at the seam: see
- * {@link FeedClient}. {@code since} must be a non-negative integer: anything else is refused with a 400 problem
- * before the upgrade.
+ * user released after it connected; what it asked to catch up on is replayed first ({@link FeedClient}). The query
+ * is checked before the upgrade: a bad one is a 400 problem ({@link FeedRequest}).
  */
 public final class UserFeed {
-
-  /** Users per {@code users.list} request while replaying. */
-  public static final int PAGE_SIZE = 100;
 
   private static final Logger LOG = LoggerFactory.getLogger(UserFeed.class);
 
   private final Vertx vertx;
   private final GatewayConfig config;
-  private final UserRpcClient rpc;
+  private final FeedHistory history;
+  private final FeedTail tail;
   /** Only touched on this verticle's event loop. */
   private final Set<FeedClient> clients = new LinkedHashSet<>();
-  private MessageConsumer<Object> consumer;
   private long pingTimer = -1;
   private boolean stopped;
 
   public UserFeed(Vertx vertx, GatewayConfig config, UserRpcClient rpc) {
     this.vertx = vertx;
     this.config = config;
-    this.rpc = rpc;
+    this.history = new FeedHistory(rpc);
+    this.tail = new FeedTail(vertx, rpc, config.feedPollMs(), this::fanOut);
   }
 
-  /** Registers the {@code users.created} consumer and the ping timer; completes once the consumer is registered. */
+  /** Starts following the feed and the ping timer; completes once the announcements are subscribed. */
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(Addresses.USERS_CREATED, this::fanOut);
     pingTimer = vertx.setPeriodic(config.wsPingIntervalMs(), id -> clients.forEach(FeedClient::ping));
-    return consumer.completion();
+    return tail.start();
   }
 
-  /** The route handler: validates {@code since}, upgrades, subscribes and starts the replay. */
+  /** The route handler: validates the query, upgrades, subscribes and starts the replay. */
   public void upgrade(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    Long since = parseSince(request.getParam("since"));
+    FeedRequest asked = FeedRequest.parse(request.params());
     if (!request.canUpgradeToWebSocket()) {
       throw Problem.of(426, "Upgrade Required", "/ws/users is a websocket: connect with a websocket client").exception();
     }
@@ -76,7 +64,7 @@ public final class UserFeed {
       throw Problem.unavailable("The gateway is shutting down").exception();
     }
     request.toWebSocket()
-      .onSuccess(ws -> accept(ws, since))
+      .onSuccess(ws -> accept(ws, asked))
       .onFailure(failure -> LOG.debug("Websocket handshake failed: {}", failure.getMessage()));
   }
 
@@ -95,26 +83,19 @@ public final class UserFeed {
     List<Future<Void>> closing = new ArrayList<>();
     clients.forEach(client -> closing.add(client.close(FeedClient.GOING_AWAY, "gateway shutting down")));
     clients.clear();
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> unsubscribed = tail.stop();
     return Future.join(closing)
       .timeout(1, TimeUnit.SECONDS)
-      .transform(ar -> unregistered)
+      .transform(ar -> unsubscribed)
       .recover(failure -> Future.succeededFuture());
   }
 
-  static Long parseSince(String text) {
-    FieldErrors errors = new FieldErrors();
-    Long since = Params.integer("since", text, null, 0, Long.MAX_VALUE, errors);
-    errors.throwIfAny();
-    return since;
-  }
-
-  private void accept(ServerWebSocket ws, Long since) {
+  private void accept(ServerWebSocket ws, FeedRequest asked) {
     if (stopped) {
       ws.close(FeedClient.GOING_AWAY, "gateway shutting down");
       return;
     }
-    FeedClient client = new FeedClient(ws, since, config.wsMaxBuffered(), this::page);
+    FeedClient client = new FeedClient(ws, asked, config.wsMaxBuffered(), history);
     clients.add(client);
     ws.closeHandler(v -> {
       client.closed();
@@ -124,21 +105,11 @@ public final class UserFeed {
     client.start();
   }
 
-  private void fanOut(Message<Object> message) {
-    FeedEvent event = FeedEvent.of(message.body());
-    if (event == null) {
-      LOG.warn("Ignoring a {} message that is not a user with an id: {}", Addresses.USERS_CREATED, message.body());
-      return;
-    }
+  private void fanOut(FeedEvent event) {
     for (Iterator<FeedClient> it = clients.iterator(); it.hasNext(); ) {
       if (!it.next().offer(event)) {
         it.remove();
       }
     }
-  }
-
-  private Future<JsonObject> page(long after) {
-    JsonObject query = new JsonObject().put("after", after).put("limit", PAGE_SIZE);
-    return rpc.request(Addresses.USERS_LIST, query);
   }
 }

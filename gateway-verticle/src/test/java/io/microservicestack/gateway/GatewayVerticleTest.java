@@ -118,6 +118,8 @@ class GatewayVerticleTest {
   @Test
   @DisplayName("Several instances share the port, and each instance's feed gets every event for its own clients.")
   void severalInstances() {
+    FakeUserBus bus = new FakeUserBus(0);
+    await(vertx.deployVerticle(bus));
     List<GatewayVerticle> instances = new CopyOnWriteArrayList<>();
     // Port 0 would give each instance its own random port: share one that was free a moment ago instead.
     JsonObject config = TestKit.config(vertx).put("httpPort", TestKit.closedPort(vertx));
@@ -135,7 +137,7 @@ class GatewayVerticleTest {
     }
     assertThat(instances).allSatisfy(gateway -> assertThat(gateway.feed().clientCount()).isPositive());
 
-    vertx.eventBus().publish(io.microservicestack.common.Addresses.USERS_CREATED, TestKit.user(1));
+    await(bus.create());
 
     TestKit.within(5).until(() -> probes.stream().allMatch(p -> p.users.size() == 1));
   }
@@ -147,7 +149,7 @@ class GatewayVerticleTest {
     GatewayConfig fromEnv = GatewayConfig.fromJson(new JsonObject().put("httpPort", "9100").put("wsMaxBuffered", "50"));
 
     assertThat(defaults).isEqualTo(new GatewayConfig("0.0.0.0", 8100, "127.0.0.1", 8101, "127.0.0.1", 8102,
-      5_000, 3_000, 2_000, 1_000, 30_000, "webroot"));
+      5_000, 3_000, 2_000, 1_000, 30_000, 1_000, "webroot"));
     assertThat(fromEnv.httpPort()).isEqualTo(9100);
     assertThat(fromEnv.wsMaxBuffered()).isEqualTo(50);
     assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject().put("wsMaxBuffered", 0)))

@@ -51,7 +51,60 @@ class UserFeedTest {
     TestKit.await(bus.create());
 
     within(5).until(() -> probe.users.size() == 2);
-    assertThat(probe.users).containsExactly(TestKit.user(1), TestKit.user(2));
+    assertThat(probe.users).containsExactly(TestKit.await(bus.frame(1)), TestKit.await(bus.frame(2)));
+    assertThat(probe.users.get(0).getString("position")).isNotBlank();
+  }
+
+  @Test
+  @DisplayName("A user whose transaction is still open holds back every later one: they arrive after it, in position order, and a client that left in between resumes without a gap or a duplicate.")
+  void heldBackUserComesFirst() {
+    FakeUserBus bus = deployBus(0);
+    TestKit.await(bus.seed(2));
+    int port = gateway(new JsonObject());
+    FeedProbe live = TestKit.await(FeedProbe.connect(client, port, "/ws/users"));
+    FeedProbe leaving = TestKit.await(FeedProbe.connect(client, port, "/ws/users?last=2"));
+    within(5).until(() -> leaving.users.size() == 2);
+
+    TestKit.await(bus.createHeld());
+    TestKit.await(bus.create());
+    TestKit.await(bus.create());
+    String resumeAt = leaving.users.get(leaving.users.size() - 1).getString("position");
+    TestKit.await(leaving.socket.close());
+    TestKit.await(bus.commitHeld());
+    FeedProbe resumed = TestKit.await(FeedProbe.connect(client, port, "/ws/users?resume=" + resumeAt));
+
+    within(5).until(() -> live.users.size() == 3 && resumed.users.size() == 3);
+    assertThat(live.ids()).containsExactly(3L, 4L, 5L);
+    assertThat(resumed.ids()).containsExactly(3L, 4L, 5L);
+    assertThat(leaving.ids()).containsExactly(1L, 2L);
+  }
+
+  @Test
+  @DisplayName("Clients resuming by position while users are being created get every later user exactly once, in order; last=n starts with the latest n.")
+  void resumeByPositionWhileCreating() {
+    FakeUserBus bus = deployBus(0);
+    TestKit.await(bus.seed(300));
+    int port = gateway(new JsonObject());
+    Map<Long, FeedProbe> probes = new LinkedHashMap<>();
+    TestKit.await(bus.startCreating(1, 1));
+    for (long after : new long[] {0, 150, 320, 480}) {
+      within(10).until(() -> bus.count.get() > after);
+      String position = after == 0 ? "0-0" : TestKit.await(bus.frame(after)).getString("position");
+      probes.put(after, TestKit.await(FeedProbe.connect(client, port, "/ws/users?resume=" + position)));
+    }
+    FeedProbe latest = TestKit.await(FeedProbe.connect(client, port, "/ws/users?last=5"));
+    int afterLastConnect = bus.count.get();
+    within(10).until(() -> bus.count.get() > afterLastConnect + 100);
+    int total = TestKit.await(bus.stopCreating());
+
+    probes.forEach((after, probe) -> {
+      within(20).until(() -> probe.users.size() >= total - after);
+      assertThat(probe.ids()).as("after user %d", after).containsExactlyElementsOf(range(after + 1, total));
+    });
+    within(20).until(() -> latest.ids().contains((long) total));
+    List<Long> ids = latest.ids();
+    assertThat(ids).containsExactlyElementsOf(range(ids.get(0), total));
+    assertThat(ids.get(0)).isLessThanOrEqualTo(afterLastConnect);
   }
 
   @Test
@@ -78,25 +131,6 @@ class UserFeedTest {
     });
   }
 
-  @Test
-  @DisplayName("A user replayed from history whose users.created arrives late is not sent twice, and live ids out of order each arrive once.")
-  void noDuplicateAtTheSeam() {
-    FakeUserBus bus = deployBus(0);
-    TestKit.await(bus.seed(6));
-    int port = gateway(new JsonObject());
-    FeedProbe probe = TestKit.await(FeedProbe.connect(client, port, "/ws/users?since=2"));
-    within(5).until(() -> probe.users.size() == 4);
-
-    publish(TestKit.user(6));
-    publish(TestKit.user(9));
-    publish(TestKit.user(8));
-    publish(TestKit.user(9));
-    publish(TestKit.user(10));
-
-    within(5).until(() -> probe.ids().contains(10L));
-    assertThat(probe.ids()).containsExactly(3L, 4L, 5L, 6L, 9L, 8L, 10L);
-  }
-
   @ParameterizedTest(name = "since={0}")
   @ValueSource(strings = {"abc", "-1", "1.5", ""})
   @DisplayName("A since that is not a non-negative integer is refused with 400 before the upgrade.")
@@ -105,6 +139,19 @@ class UserFeedTest {
     int port = gateway(new JsonObject());
 
     Throwable failure = catchThrowable(() -> TestKit.await(FeedProbe.connect(client, port, "/ws/users?since=" + since)));
+
+    assertThat(failure).isInstanceOf(UpgradeRejectedException.class);
+    assertThat(((UpgradeRejectedException) failure).getStatus()).isEqualTo(400);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"resume=abc", "resume=12", "resume=1-x", "last=0", "last=101", "last=5&since=3", "resume=1-1&last=2"})
+  @DisplayName("A resume that is not a position, a last outside 1-100, or two ways to resume at once is refused with 400 before the upgrade.")
+  void badResume(String query) {
+    deployBus(0);
+    int port = gateway(new JsonObject());
+
+    Throwable failure = catchThrowable(() -> TestKit.await(FeedProbe.connect(client, port, "/ws/users?" + query)));
 
     assertThat(failure).isInstanceOf(UpgradeRejectedException.class);
     assertThat(((UpgradeRejectedException) failure).getStatus()).isEqualTo(400);
@@ -132,7 +179,7 @@ class UserFeedTest {
   }
 
   @Test
-  @DisplayName("A client that stops reading is closed with 1008 and a reason telling the since to resume with, and can resume with it.")
+  @DisplayName("A client that stops reading is closed with 1008 and a reason telling the position to resume with, and resuming with it gets the rest.")
   void slowClient() {
     FakeUserBus bus = deployBus(0);
     int port = gateway(new JsonObject().put("wsMaxBuffered", 8));
@@ -141,24 +188,26 @@ class UserFeedTest {
     slow.socket.pause();
     String bigName = "x".repeat(200_000);
     int published = 150;
-    // Publish in step with the fast client, so only the paused one falls behind.
+    // Create in step with the fast client, so only the paused one falls behind.
     fast.listener = user -> {
-      long next = user.getLong("id") + 1;
-      if (next <= published) {
-        publish(TestKit.user(next).put("name", bigName));
+      if (user.getLong("id") < published) {
+        bus.create(bigName);
       }
     };
 
-    publish(TestKit.user(1).put("name", bigName));
+    TestKit.await(bus.create(bigName));
     within(20).until(() -> fast.users.size() == published);
     slow.socket.resume();
 
     within(10).until(() -> slow.closed);
     assertThat(slow.closeCode).isEqualTo((short) 1008);
-    long lastSeen = slow.ids().get(slow.ids().size() - 1);
-    assertThat(slow.closeReason).isEqualTo("too slow: resume with ?since=" + lastSeen);
-    assertThat(slow.ids()).containsExactlyElementsOf(range(1, lastSeen)).hasSizeLessThan(published);
+    JsonObject lastSeen = slow.users.get(slow.users.size() - 1);
+    assertThat(slow.closeReason).isEqualTo("too slow: resume with ?resume=" + lastSeen.getString("position"));
+    assertThat(slow.ids()).containsExactlyElementsOf(range(1, lastSeen.getLong("id"))).hasSizeLessThan(published);
     assertThat(fast.closed).isFalse();
+    FeedProbe resumed = TestKit.await(FeedProbe.connect(client, port, "/ws/users?resume=" + lastSeen.getString("position")));
+    within(20).until(() -> resumed.users.size() == published - lastSeen.getLong("id"));
+    assertThat(resumed.ids()).containsExactlyElementsOf(range(lastSeen.getLong("id") + 1, published));
   }
 
   @Test
@@ -199,10 +248,6 @@ class UserFeedTest {
     within(10).until(() -> stuck.closed);
     assertThat(reading.closed).isFalse();
     assertThat(reading.pings.get()).isGreaterThan(3);
-  }
-
-  private void publish(JsonObject user) {
-    vertx.eventBus().publish(Addresses.USERS_CREATED, user);
   }
 
   private FakeUserBus deployBus(long listDelayMs) {

@@ -102,7 +102,10 @@ class OutboxRelayTest {
     assertThat(message.properties().getMessageId()).isEqualTo(event.getString("id"));
     assertThat(message.properties().getContentType()).isEqualTo("application/json");
     await().atMost(Duration.ofSeconds(5)).until(() -> outboxRows(users.schema) == 0);
-    await().atMost(Duration.ofSeconds(5)).until(() -> live.contains(user));
+    await().atMost(Duration.ofSeconds(5)).until(() -> live.size() == 1);
+    assertThat(live.get(0).copy().put("position", null)).as("announced on users.created with its feed position")
+      .isEqualTo(user.copy().put("position", null));
+    assertThat(live.get(0).getString("position")).endsWith("-" + user.getLong("id"));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package io.microservicestack.user;
 
 import io.microservicestack.common.Addresses;
+import io.microservicestack.common.testing.TestInfrastructure;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +71,40 @@ class UserRpcTest {
 
     assertThat(page.getJsonArray("items").getJsonObject(0)).isEqualTo(second);
     assertThatThrownBy(() -> request(Addresses.USERS_LIST, new JsonObject().put("limit", 500)))
+      .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
+  }
+
+  @Test
+  @DisplayName("users.feed holds back users committed after one whose transaction is still open, then releases them all in position order")
+  void feedReleasesInPositionOrder() throws Exception {
+    JsonObject before = createUser("before");
+    String start = request(Addresses.USERS_FEED, new JsonObject().put("last", 1)).getString("position");
+    assertThat(start).endsWith("-" + before.getLong("id"));
+    PgConnectOptions pg = PgConnectOptions.fromUri(TestInfrastructure.pgUri());
+    try (Connection held = DriverManager.getConnection(Database.jdbcUrl(pg), pg.getUser(), pg.getPassword())) {
+      held.setAutoCommit(false);
+      try (Statement statement = held.createStatement()) {
+        statement.execute("INSERT INTO " + users.schema + ".users (name, email) VALUES ('held', '" + UserFixture.uniqueEmail() + "')");
+      }
+      JsonObject later = createUser("later");
+      JsonObject last = createUser("last");
+
+      JsonObject whileOpen = request(Addresses.USERS_FEED, new JsonObject().put("after", start));
+
+      assertThat(whileOpen.getJsonArray("items")).as("nothing after the open transaction is final yet").isEmpty();
+      assertThat(whileOpen.getString("position")).isEqualTo(start);
+      held.commit();
+
+      JsonObject released = request(Addresses.USERS_FEED, new JsonObject().put("after", start));
+
+      assertThat(released.getJsonArray("items").stream().map(item -> ((JsonObject) item).getString("name")))
+        .containsExactly("held", "later", "last");
+      assertThat(released.getJsonArray("items").getJsonObject(1).copy().put("position", null).fieldNames())
+        .containsAll(later.fieldNames());
+      assertThat(released.getString("position")).isEqualTo(released.getJsonArray("items").getJsonObject(2).getString("position"))
+        .endsWith("-" + last.getLong("id"));
+    }
+    assertThatThrownBy(() -> request(Addresses.USERS_FEED, new JsonObject().put("after", "nope")))
       .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
   }
 
