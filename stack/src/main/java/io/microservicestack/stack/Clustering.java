@@ -25,6 +25,9 @@ import java.util.Properties;
 final class Clustering {
 
   static final String CONFIG_PROPERTY = "vertx.hazelcast.config";
+  private static final String WAIT_BEFORE_JOIN = "hazelcast.wait.seconds.before.join";
+  /** How long a starting pod looks for others before it starts a cluster alone (Hazelcast's default). */
+  private static final String KUBERNETES_WAIT_BEFORE_JOIN_SECONDS = "5";
 
   private Clustering() {
   }
@@ -95,6 +98,8 @@ final class Clustering {
     }
     // A member that moved to the next port would never be found: fail instead.
     hazelcast.getNetworkConfig().setPortAutoIncrement(false);
+    // Discovery is only asked while this wait lasts: with cluster.xml's 0 every pod would start a cluster of its own.
+    hazelcast.setProperty(WAIT_BEFORE_JOIN, KUBERNETES_WAIT_BEFORE_JOIN_SECONDS);
     return hazelcast;
   }
 

@@ -42,6 +42,8 @@ class ClusterDiscoveryTest {
     assertThat(join.isAutoDetectionEnabled()).isFalse();
     assertThat(config.getNetworkConfig().getPort()).isEqualTo(5801);
     assertThat(config.getNetworkConfig().isPortAutoIncrement()).as("a member on another port would not be found").isFalse();
+    assertThat(config.getProperty("hazelcast.wait.seconds.before.join")).as("discovery is asked only while the join waits")
+      .isEqualTo("5");
   }
 
   @Test

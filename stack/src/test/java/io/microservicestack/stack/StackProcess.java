@@ -50,8 +50,19 @@ final class StackProcess implements AutoCloseable {
    * Starts the jar with {@code env} added to this JVM's environment, less the variables named in {@code unset}.
    */
   static StackProcess startWith(String name, Map<String, String> env, List<String> unset, String... args) throws IOException {
+    return startWith(name, env, unset, List.of(), args);
+  }
+
+  /**
+   * Starts the jar with {@code env} added to this JVM's environment, less the variables named in {@code unset}, and
+   * {@code jvmOptions} (such as {@code -Dname=value}) before {@code -jar}.
+   */
+  static StackProcess startWith(String name, Map<String, String> env, List<String> unset, List<String> jvmOptions,
+                                String... args) throws IOException {
     String jar = System.getProperty("stack.jar", "target/stack.jar");
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar));
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar));
     command.addAll(List.of(args));
     Path log = Path.of("target", "it-logs", name + ".log");
     Files.createDirectories(log.getParent());
