@@ -134,6 +134,7 @@ public final class TestStack {
     settings.put("USER_SERVICE_PORT", String.valueOf(ports[1]));
     settings.put("SLACK_HTTP_PORT", String.valueOf(ports[2]));
     settings.put("SLACK_SERVICE_PORT", String.valueOf(ports[2]));
+    settings.put("USER_QUEUE_HTTP_PORT", "0");
     settings.put("PG_SCHEMA", "bdd_" + run);
     settings.put("EVENTS_EXCHANGE", "bdd.events." + run);
     settings.put("SLACK_QUEUE", "bdd.slack." + run);

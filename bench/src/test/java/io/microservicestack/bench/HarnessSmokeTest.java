@@ -50,6 +50,7 @@ class HarnessSmokeTest {
         Map.entry("SLACK_HTTP_PORT", String.valueOf(slackPort)),
         Map.entry("USER_SERVICE_PORT", String.valueOf(userPort)),
         Map.entry("SLACK_SERVICE_PORT", String.valueOf(slackPort)),
+        Map.entry("USER_QUEUE_HTTP_PORT", "0"),
         Map.entry("PG_SCHEMA", unique),
         Map.entry("EVENTS_EXCHANGE", unique + ".events"),
         Map.entry("SLACK_QUEUE", unique + ".slack"),

@@ -21,7 +21,18 @@ final class LauncherSettings {
     "Hazelcast cluster name; only members with the same name join");
   static final Setting CLUSTER_MEMBERS = Setting.of("clusterMembers", "CLUSTER_MEMBERS", "127.0.0.1",
     "comma-separated hosts (or host:port) of the members to join over TCP-IP");
-  static final Setting CLUSTER_PORT = Setting.of("clusterPort", "CLUSTER_PORT", 5701, "Hazelcast port; the next 19 are tried when it is taken");
+  static final Setting CLUSTER_DISCOVERY = Setting.of("clusterDiscovery", "CLUSTER_DISCOVERY", "tcp",
+    "how members find each other: tcp, the CLUSTER_MEMBERS list; kubernetes, Hazelcast's Kubernetes discovery (CLUSTER_K8S_*)");
+  static final Setting CLUSTER_K8S_MODE = Setting.of("clusterK8sMode", "CLUSTER_K8S_MODE", "dns",
+    "kubernetes discovery: dns looks up CLUSTER_K8S_SERVICE_DNS (no API access); api asks the Kubernetes API for the endpoints of CLUSTER_K8S_SERVICE_NAME (needs RBAC)");
+  static final Setting CLUSTER_K8S_SERVICE_DNS = Setting.of("clusterK8sServiceDns", "CLUSTER_K8S_SERVICE_DNS", "",
+    "kubernetes dns mode: DNS name of the members' headless Service, e.g. stack-cluster.<namespace>.svc.cluster.local; every member listens on CLUSTER_PORT");
+  static final Setting CLUSTER_K8S_SERVICE_NAME = Setting.of("clusterK8sServiceName", "CLUSTER_K8S_SERVICE_NAME", "",
+    "kubernetes api mode: name of the Service whose endpoints are the members");
+  static final Setting CLUSTER_K8S_NAMESPACE = Setting.of("clusterK8sNamespace", "CLUSTER_K8S_NAMESPACE", "",
+    "kubernetes api mode: namespace of that Service; empty: the pod's own");
+  static final Setting CLUSTER_PORT = Setting.of("clusterPort", "CLUSTER_PORT", 5701,
+    "Hazelcast port; with tcp discovery the next 19 are tried when it is taken, with kubernetes discovery it must be free");
   static final Setting CLUSTER_INTERFACE = Setting.of("clusterInterface", "CLUSTER_INTERFACE", "127.0.0.1",
     "interface Hazelcast binds and advertises; 'any' lets Hazelcast choose (containers)");
   static final Setting CLUSTER_HOST = Setting.of("clusterHost", "CLUSTER_HOST", "", "event-bus host; empty: the address Hazelcast advertises");
@@ -34,7 +45,8 @@ final class LauncherSettings {
 
   /** Every launcher setting, in the order of the docs. */
   static final List<Setting> SETTINGS = List.of(USER_INSTANCES, GATEWAY_INSTANCES, PG_DATA_DIR, CLUSTER, CLUSTER_NAME,
-    CLUSTER_MEMBERS, CLUSTER_PORT, CLUSTER_INTERFACE, CLUSTER_HOST, CLUSTER_PUBLIC_HOST, CLUSTER_BUS_PORT,
+    CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_K8S_MODE, CLUSTER_K8S_SERVICE_DNS, CLUSTER_K8S_SERVICE_NAME, CLUSTER_K8S_NAMESPACE,
+    CLUSTER_PORT, CLUSTER_INTERFACE, CLUSTER_HOST, CLUSTER_PUBLIC_HOST, CLUSTER_BUS_PORT,
     CLUSTER_HEARTBEAT_TIMEOUT_S, LOG_LEVEL);
 
   private LauncherSettings() {

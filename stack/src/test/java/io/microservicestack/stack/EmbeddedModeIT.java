@@ -26,7 +26,7 @@ class EmbeddedModeIT {
     Map<String, String> env = Map.of(
       "GATEWAY_HTTP_PORT", String.valueOf(gatewayPort),
       "USER_HTTP_PORT", userPort, "USER_SERVICE_PORT", userPort,
-      "SLACK_HTTP_PORT", slackPort, "SLACK_SERVICE_PORT", slackPort);
+      "SLACK_HTTP_PORT", slackPort, "SLACK_SERVICE_PORT", slackPort, "USER_QUEUE_HTTP_PORT", "0");
     String gateway = "http://127.0.0.1:" + gatewayPort;
     List<String> servers = List.of("PG_URI", "REDIS_URI", "AMQP_URI", "PG_DATA_DIR");
     try (StackProcess stack = StackProcess.startWith("embedded-mode", env, servers)) {

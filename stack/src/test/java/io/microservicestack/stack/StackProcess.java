@@ -41,7 +41,8 @@ final class StackProcess implements AutoCloseable {
    */
   static StackProcess start(String name, Map<String, String> env, String... args) throws IOException {
     Map<String, String> withServers = new java.util.HashMap<>(Map.of(
-      "PG_URI", TestInfrastructure.pgUri(), "REDIS_URI", TestInfrastructure.redisUri(), "AMQP_URI", TestInfrastructure.amqpUri()));
+      "PG_URI", TestInfrastructure.pgUri(), "REDIS_URI", TestInfrastructure.redisUri(), "AMQP_URI", TestInfrastructure.amqpUri(),
+      "USER_QUEUE_HTTP_PORT", "0"));
     withServers.putAll(env);
     return startWith(name, withServers, List.of(), args);
   }
@@ -50,8 +51,19 @@ final class StackProcess implements AutoCloseable {
    * Starts the jar with {@code env} added to this JVM's environment, less the variables named in {@code unset}.
    */
   static StackProcess startWith(String name, Map<String, String> env, List<String> unset, String... args) throws IOException {
+    return startWith(name, env, unset, List.of(), args);
+  }
+
+  /**
+   * Starts the jar with {@code env} added to this JVM's environment, less the variables named in {@code unset}, and
+   * {@code jvmOptions} (such as {@code -Dname=value}) before {@code -jar}.
+   */
+  static StackProcess startWith(String name, Map<String, String> env, List<String> unset, List<String> jvmOptions,
+                                String... args) throws IOException {
     String jar = System.getProperty("stack.jar", "target/stack.jar");
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m", "-jar", jar));
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-Xmx256m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar));
     command.addAll(List.of(args));
     Path log = Path.of("target", "it-logs", name + ".log");
     Files.createDirectories(log.getParent());

@@ -12,11 +12,13 @@ import java.util.List;
  * The settings of the user service and of the user-queue consumer, read from the verticle's {@code config()};
  * {@link #SETTINGS} lists every key with its environment variable, default and meaning.
  */
-public record UserConfig(String httpHost, int httpPort, String pgUri, String pgSchema, int poolSize,
+public record UserConfig(String httpHost, int httpPort, int queueHttpPort, String pgUri, String pgSchema, int poolSize,
                          String amqpUri, long amqpReconnectMs, String eventsExchange, boolean relayEnabled,
                          long relaySweepMs, String commandQueue, int prefetch) {
 
   public static final Setting HTTP_PORT = Setting.of("httpPort", "USER_HTTP_PORT", ServicePorts.USER, "user service HTTP port (0 picks a free one)");
+  public static final Setting QUEUE_HTTP_PORT = Setting.of("queueHttpPort", "USER_QUEUE_HTTP_PORT", ServicePorts.USER_QUEUE,
+    "user-queue role HTTP port, for /ping and the health endpoints (0 picks a free one)");
   public static final Setting PG_URI = Setting.of("pgUri", "PG_URI", "postgresql://postgres@127.0.0.1:5432/postgres",
     "PostgreSQL of the user service; the launcher starts an embedded one when it is not set");
   public static final Setting PG_SCHEMA = Setting.of("pgSchema", "PG_SCHEMA", "public", "schema of the users and outbox tables (created by the migrations)");
@@ -31,12 +33,13 @@ public record UserConfig(String httpHost, int httpPort, String pgUri, String pgS
     "unacknowledged create-user commands the user-queue consumer may hold");
 
   /** Every setting, in the order of the docs. */
-  public static final List<Setting> SETTINGS = List.of(CommonSettings.HTTP_HOST, HTTP_PORT, PG_URI, PG_SCHEMA, PG_POOL_SIZE,
+  public static final List<Setting> SETTINGS = List.of(CommonSettings.HTTP_HOST, HTTP_PORT, QUEUE_HTTP_PORT, PG_URI, PG_SCHEMA, PG_POOL_SIZE,
     CommonSettings.AMQP_URI, CommonSettings.AMQP_RECONNECT_MS, CommonSettings.EVENTS_EXCHANGE, RELAY_ENABLED,
     RELAY_SWEEP_MS, COMMAND_QUEUE, PREFETCH);
 
   public UserConfig {
     HTTP_PORT.requireRange(httpPort, 0, 65_535);
+    QUEUE_HTTP_PORT.requireRange(queueHttpPort, 0, 65_535);
     PG_POOL_SIZE.requireRange(poolSize, 1, 1_000);
     CommonSettings.AMQP_RECONNECT_MS.requireRange(amqpReconnectMs, 1, Long.MAX_VALUE);
     RELAY_SWEEP_MS.requireRange(relaySweepMs, 1, Long.MAX_VALUE);
@@ -48,6 +51,7 @@ public record UserConfig(String httpHost, int httpPort, String pgUri, String pgS
     return new UserConfig(
       CommonSettings.HTTP_HOST.string(json),
       HTTP_PORT.intValue(json),
+      QUEUE_HTTP_PORT.intValue(json),
       PG_URI.string(json),
       PG_SCHEMA.string(json),
       PG_POOL_SIZE.intValue(json),
@@ -65,6 +69,7 @@ public record UserConfig(String httpHost, int httpPort, String pgUri, String pgS
     return new JsonObject()
       .put(CommonSettings.HTTP_HOST.key(), httpHost)
       .put(HTTP_PORT.key(), httpPort)
+      .put(QUEUE_HTTP_PORT.key(), queueHttpPort)
       .put(PG_URI.key(), pgUri)
       .put(PG_SCHEMA.key(), pgSchema)
       .put(PG_POOL_SIZE.key(), poolSize)

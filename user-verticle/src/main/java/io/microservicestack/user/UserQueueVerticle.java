@@ -6,9 +6,13 @@ import io.microservicestack.common.FieldErrors;
 import io.microservicestack.common.Params;
 import io.microservicestack.common.Problem;
 import io.microservicestack.common.ProblemException;
+import io.microservicestack.common.ServiceHttp;
 import io.microservicestack.common.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.QueueOptions;
@@ -40,12 +44,30 @@ public class UserQueueVerticle extends VerticleBase {
   private UserService users;
   private RabbitMQClient client;
   private RabbitMQConsumer consumer;
+  private HttpServer server;
 
   @Override
   public Future<?> start() {
     config = UserConfig.fromJson(config());
     pool = Database.pool(vertx, config);
-    return Database.migrateWhenReachable(vertx, config, UserVerticle.MIGRATION_RETRY_MS).onSuccess(this::serve);
+    return Database.migrateWhenReachable(vertx, config, UserVerticle.MIGRATION_RETRY_MS)
+      .onSuccess(this::serve)
+      .compose(v -> ServiceHttp.listen(vertx, ServiceHttp.router(vertx, health()), "user-queue", config.httpHost(),
+        config.queueHttpPort(), UserConfig.QUEUE_HTTP_PORT))
+      .onSuccess(s -> server = s);
+  }
+
+  /** Ready when PostgreSQL answers and the consumer is connected to RabbitMQ. */
+  private HealthChecks health() {
+    UserRepository repository = new UserRepository(pool, Future.succeededFuture());
+    return HealthChecks.create(vertx)
+      .register("postgres", 2_000, promise -> repository.ping()
+        .map(v -> Status.OK())
+        .otherwise(failure -> Status.KO(new JsonObject().put("error", String.valueOf(failure.getMessage()))))
+        .onComplete(promise))
+      .register("rabbitmq", 2_000, promise -> promise.complete(client != null && client.isConnected() && consumer != null
+        ? Status.OK()
+        : Status.KO(new JsonObject().put("error", "not consuming from RabbitMQ"))));
   }
 
   private void serve(Future<Void> schemaReady) {
@@ -119,7 +141,8 @@ public class UserQueueVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> cancelled = consumer == null ? Future.succeededFuture() : consumer.cancel();
-    return cancelled
+    return ServiceHttp.shutdown(server)
+      .eventually(() -> cancelled)
       .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())
       .eventually(() -> client == null ? Future.succeededFuture() : client.stop())
       .eventually(() -> pool == null ? Future.succeededFuture() : pool.close());

@@ -62,6 +62,7 @@ final class UserFixture {
     return new JsonObject()
       .put("httpHost", "127.0.0.1")
       .put("httpPort", 0)
+      .put("queueHttpPort", 0)
       .put("pgUri", TestInfrastructure.pgUri())
       .put("pgSchema", schema)
       .put("pgPoolSize", 4)
