@@ -141,9 +141,14 @@ public final class MessageStore {
    * Not reaching Redis (connection refused or lost, a timeout) is a 503; an error Redis answered (WRONGTYPE,
    * NOSCRIPT...) stays as it is: a bug, or handled by the caller.
    */
+  /** An error Redis itself answered starts with its code in capitals ({@code WRONGTYPE ...}); a lost connection does not. */
+  private static boolean isErrorReply(Throwable e) {
+    return e instanceof ErrorType && e.getCause() == null && e.getMessage() != null && e.getMessage().matches("^[A-Z]{3,}(\\s.*)?$");
+  }
+
   private static <T> Future<T> unavailableOnFailure(Future<T> future) {
     return future.recover(e -> {
-      if (e instanceof ErrorType) {
+      if (isErrorReply(e)) {
         return Future.failedFuture(e);
       }
       LOG.warn("A Redis call failed: {}", e.toString());
