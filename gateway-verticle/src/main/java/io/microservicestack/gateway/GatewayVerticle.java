@@ -90,7 +90,7 @@ public class GatewayVerticle extends VerticleBase {
     router.get("/ws/users").handler(feed::upgrade);
     proxies.mount(router);
     new RpcRoutes(vertx, settings).mount(router);
-    router.get("/*").handler(staticHandler(settings.webRoot()));
+    router.get("/*").handler(new PageHeaders()).handler(staticHandler(settings.webRoot()));
     return ProblemHandler.installOn(router);
   }
 
