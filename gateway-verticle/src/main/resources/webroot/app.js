@@ -11,7 +11,7 @@ import { initUsers, showUser } from './users.js';
 
 const FEED_SIZE = 50;
 
-function initFeed() {
+function initFeed(users) {
   const list = byId('feed-list');
   const empty = byId('feed-empty');
   const state = byId('feed-state');
@@ -21,15 +21,19 @@ function initFeed() {
     last: FEED_SIZE,
     token,
     onUser(user) {
-      list.prepend(el('li', { 'data-id': user.id, class: 'fresh' },
+      const item = el('li', { 'data-id': user.id, class: 'fresh' },
         el('a', { href: `#/users/${user.id}`, class: 'feed-id' }, `#${user.id}`),
         el('span', { class: 'feed-name' }, user.name),
         el('span', { class: 'feed-email' }, user.email),
-        el('time', { datetime: user.createdAt || '', class: 'hint small' }, when(user.createdAt))));
+        el('time', { datetime: user.createdAt || '', class: 'hint small' }, when(user.createdAt)));
+      // Highlight a new user once (a hidden-then-shown list would otherwise replay the animation).
+      item.addEventListener('animationend', () => item.classList.remove('fresh'), { once: true });
+      list.prepend(item);
       while (list.children.length > FEED_SIZE) {
         list.lastElementChild.remove();
       }
       empty.hidden = true;
+      users.userCreated();
     },
     onState(next) {
       clearInterval(countdown);
@@ -126,10 +130,10 @@ function route() {
   }
 }
 
-const feed = initFeed();
+const users = initUsers();
+const feed = initFeed(users);
 initSignup();
 initHealth();
-initUsers();
 initMessages();
 initSignin(feed);
 window.addEventListener('hashchange', route);

@@ -1,10 +1,12 @@
 // The users table (GET /users?after=<id>&limit=<n>, keyset paging with a stack of cursors for "previous") and
-// the page of one user (GET /users/{id}, route #/users/<id>).
+// the page of one user (GET /users/{id}, route #/users/<id>). The last page reloads itself when the feed brings
+// a new user, since that is where the new user lands.
 
 import { api, ApiError, explain, when } from './api.js';
 import { byId, el, setStatus } from './dom.js';
 
 const PAGE_SIZE = 10;
+const RELOAD_DELAY_MS = 300;
 
 export function initUsers() {
   const rows = byId('users-rows');
@@ -17,6 +19,8 @@ export function initUsers() {
   let cursors = [];
   let current = 0;
   let following = null;
+  let loaded = false;
+  let reload = null;
 
   async function load(after) {
     prev.disabled = true;
@@ -26,6 +30,7 @@ export function initUsers() {
       const { data } = await api(`/users?after=${encodeURIComponent(after)}&limit=${PAGE_SIZE}`);
       current = after;
       following = data.next ?? null;
+      loaded = true;
       rows.replaceChildren(...data.items.map(userRow));
       pageNo.textContent = `Page ${cursors.length + 1}`;
       setStatus(status, '', data.items.length
@@ -62,6 +67,15 @@ export function initUsers() {
     load(after);
   });
   load(0);
+  return {
+    /** A user was created: reload the table when it shows the last page (where that user is). */
+    userCreated() {
+      if (loaded && following === null) {
+        clearTimeout(reload);
+        reload = setTimeout(() => load(current), RELOAD_DELAY_MS);
+      }
+    },
+  };
 }
 
 function userRow(user) {
