@@ -57,10 +57,13 @@ final class Browser implements AutoCloseable {
     this.name = name;
   }
 
-  /**
-   * Skips the calling test (or fails it when {@code CI=true}) when Chromium or chromedriver is not installed.
-   */
-  static void assumeInstalled() {
+  /** True when {@code CI=true}: there a missing browser is a failure, not a reason to skip. */
+  static boolean inCi() {
+    return "true".equalsIgnoreCase(System.getenv("CI"));
+  }
+
+  /** Why the browser tests cannot run here (what is missing and how to install it), or null when they can. */
+  static String missing() {
     List<String> missing = new ArrayList<>();
     if (!Files.isExecutable(CHROMIUM)) {
       missing.add(CHROMIUM.toString());
@@ -68,15 +71,23 @@ final class Browser implements AutoCloseable {
     if (!Files.isExecutable(CHROMEDRIVER)) {
       missing.add(CHROMEDRIVER.toString());
     }
-    if (missing.isEmpty()) {
+    return missing.isEmpty() ? null : "The console's browser tests need Chromium and its driver, missing: "
+      + String.join(", ", missing) + ". Install them with `" + INSTALL
+      + "` (Debian/Ubuntu), or point -Dconsole.chromium and -Dconsole.chromedriver at them.";
+  }
+
+  /**
+   * Skips the calling test (or fails it when {@code CI=true}) when Chromium or chromedriver is not installed.
+   */
+  static void assumeInstalled() {
+    String missing = missing();
+    if (missing == null) {
       return;
     }
-    String message = "The console's browser tests need Chromium and its driver, missing: " + String.join(", ", missing)
-      + ". Install them with `" + INSTALL + "` (Debian/Ubuntu), or point -Dconsole.chromium and -Dconsole.chromedriver at them.";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail("CI=true and " + message);
+    if (inCi()) {
+      fail("CI=true and " + missing);
     }
-    Assumptions.abort("Skipped: " + message);
+    Assumptions.abort("Skipped: " + missing);
   }
 
   /** Starts a headless browser at desktop size; {@code name} prefixes its screenshots. */

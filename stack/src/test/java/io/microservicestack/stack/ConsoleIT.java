@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -49,6 +50,9 @@ class ConsoleIT {
 
   @BeforeAll
   static void startStack() throws Exception {
+    if (Browser.missing() != null && !Browser.inCi()) {
+      return; // no browser: each test is skipped by checkBrowser(), saying how to install one
+    }
     Browser.assumeInstalled();
     vertx = Vertx.vertx();
     gatewayPort = StackProcess.freePort();
@@ -79,6 +83,11 @@ class ConsoleIT {
     if (vertx != null) {
       vertx.close().await();
     }
+  }
+
+  @BeforeEach
+  void checkBrowser() {
+    Browser.assumeInstalled();
   }
 
   @AfterEach
