@@ -39,7 +39,7 @@ final class GatewayRoutes {
     router.get("/ws/users").handler(feed::upgrade);
     proxies.mount(router);
     rpc.mount(router);
-    router.get("/*").handler(staticHandler(config.webRoot()));
+    router.get("/*").handler(new PageHeaders()).handler(staticHandler(config.webRoot()));
     return router;
   }
 

@@ -76,15 +76,18 @@ class GatewayVerticleTest {
   }
 
   @Test
-  @DisplayName("GET / serves the bundled page that opens the live feed.")
+  @DisplayName("GET / serves the bundled console, a page whose script module opens the live feed, with its security headers.")
   void bundledPage() {
     int port = TestKit.deploy(vertx, TestKit.config(vertx)).actualPort();
 
     HttpResponse<Buffer> response = get(port, "/");
+    HttpResponse<Buffer> feedScript = get(port, "/feed.js");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("Content-Type")).startsWith("text/html");
-    assertThat(response.bodyAsString()).contains("/ws/users").contains("fetch('/users'");
+    assertThat(response.bodyAsString()).contains("<script type=\"module\" src=\"app.js\"></script>");
+    assertThat(response.getHeader("Content-Security-Policy")).isEqualTo(PageHeaders.CONTENT_SECURITY_POLICY);
+    assertThat(feedScript.bodyAsString()).contains("/ws/users");
   }
 
   @Test
