@@ -66,9 +66,9 @@ class ClusterDiscoveryTest {
     assertThatThrownBy(() -> hazelcast(Map.of("CLUSTER_DISCOVERY", "multicast")))
       .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CLUSTER_DISCOVERY must be tcp or kubernetes");
     assertThatThrownBy(() -> hazelcast(Map.of("CLUSTER_DISCOVERY", "kubernetes")))
-      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CLUSTER_K8S_SERVICE_DNS must be set");
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CLUSTER_K8S_SERVICE_DNS (clusterK8sServiceDns) must be set");
     assertThatThrownBy(() -> hazelcast(Map.of("CLUSTER_DISCOVERY", "kubernetes", "CLUSTER_K8S_MODE", "api")))
-      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CLUSTER_K8S_SERVICE_NAME must be set");
+      .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CLUSTER_K8S_SERVICE_NAME (clusterK8sServiceName) must be set");
     assertThatThrownBy(() -> hazelcast(Map.of("CLUSTER_DISCOVERY", "kubernetes", "CLUSTER_K8S_MODE", "label")))
       .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CLUSTER_K8S_MODE must be dns or api");
   }
