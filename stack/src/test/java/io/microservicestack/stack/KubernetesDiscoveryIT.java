@@ -144,7 +144,7 @@ class KubernetesDiscoveryIT {
   }
 
   private static boolean upOrExited(StackProcess process) throws IOException {
-    return !process.process.isAlive() || process.output().contains("Stack up");
+    return !process.process.isAlive() || process.output().contains(StackProcess.READY_LINE);
   }
 
   private static void assertUp(StackProcess process) throws IOException {
