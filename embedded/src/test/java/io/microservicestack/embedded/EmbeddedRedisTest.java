@@ -87,7 +87,7 @@ class EmbeddedRedisTest {
       assertThat(LocalPorts.accepting(port)).isTrue();
       child.kill();
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> !LocalPorts.accepting(port));
+    await("the killed child's Redis port closed").atMost(Duration.ofSeconds(10)).until(() -> !LocalPorts.accepting(port));
   }
 
   @Test

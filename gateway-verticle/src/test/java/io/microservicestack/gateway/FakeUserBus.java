@@ -51,7 +51,7 @@ final class FakeUserBus extends VerticleBase {
   Future<Void> seed(int seeded) {
     return onContext(() -> {
       for (int i = 0; i < seeded; i++) {
-        users.add(TestKit.user(users.size() + 1));
+        users.add(GatewayFixture.user(users.size() + 1));
         xids.add(nextXid++);
       }
       count.set(users.size());
@@ -110,7 +110,7 @@ final class FakeUserBus extends VerticleBase {
   }
 
   private void createNow(String name, boolean held) {
-    JsonObject user = TestKit.user(users.size() + 1);
+    JsonObject user = GatewayFixture.user(users.size() + 1);
     if (name != null) {
       user.put("name", name);
     }

@@ -18,10 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static io.microservicestack.gateway.TestKit.await;
+import static io.microservicestack.gateway.GatewayFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,7 +42,7 @@ class GatewayVerticleTest {
   @Test
   @DisplayName("GET /ping answers {\"response\":\"pong\"}.")
   void ping() {
-    int port = TestKit.deploy(vertx, TestKit.config(vertx)).actualPort();
+    int port = GatewayFixture.deploy(vertx, GatewayFixture.config(vertx)).actualPort();
 
     HttpResponse<Buffer> response = get(port, "/ping");
 
@@ -53,7 +54,7 @@ class GatewayVerticleTest {
   @Test
   @DisplayName("An unknown path answers a 404 problem+json and a wrong method a 405 problem+json.")
   void unknownRoutesAreProblems() {
-    int port = TestKit.deploy(vertx, TestKit.config(vertx)).actualPort();
+    int port = GatewayFixture.deploy(vertx, GatewayFixture.config(vertx)).actualPort();
 
     HttpResponse<Buffer> notFound = get(port, "/nothing-here");
     HttpResponse<Buffer> notAllowed = await(web.delete(port, "127.0.0.1", "/ping").send());
@@ -67,7 +68,7 @@ class GatewayVerticleTest {
   @Test
   @DisplayName("A plain GET /ws/users (no websocket upgrade) answers a 426 problem.")
   void feedNeedsUpgrade() {
-    int port = TestKit.deploy(vertx, TestKit.config(vertx)).actualPort();
+    int port = GatewayFixture.deploy(vertx, GatewayFixture.config(vertx)).actualPort();
 
     HttpResponse<Buffer> response = get(port, "/ws/users");
 
@@ -78,7 +79,7 @@ class GatewayVerticleTest {
   @Test
   @DisplayName("GET / serves the bundled console, a page whose script module opens the live feed, with its security headers.")
   void bundledPage() {
-    int port = TestKit.deploy(vertx, TestKit.config(vertx)).actualPort();
+    int port = GatewayFixture.deploy(vertx, GatewayFixture.config(vertx)).actualPort();
 
     HttpResponse<Buffer> response = get(port, "/");
     HttpResponse<Buffer> feedScript = get(port, "/feed.js");
@@ -94,7 +95,7 @@ class GatewayVerticleTest {
   @DisplayName("With webRoot set to a directory, GET / serves that directory's index.html.")
   void configuredWebRoot(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("index.html"), "<h1>custom</h1>");
-    int port = TestKit.deploy(vertx, TestKit.config(vertx).put("webRoot", dir.toString())).actualPort();
+    int port = GatewayFixture.deploy(vertx, GatewayFixture.config(vertx).put("webRoot", dir.toString())).actualPort();
 
     HttpResponse<Buffer> response = get(port, "/");
 
@@ -105,7 +106,7 @@ class GatewayVerticleTest {
   @Test
   @DisplayName("Undeploying the gateway closes its websockets with 1001 and stops listening.")
   void stopClosesWebsockets() {
-    GatewayVerticle gateway = TestKit.deploy(vertx, TestKit.config(vertx));
+    GatewayVerticle gateway = GatewayFixture.deploy(vertx, GatewayFixture.config(vertx));
     int port = gateway.actualPort();
     WebSocketClient client = vertx.createWebSocketClient();
     FeedProbe probe = await(FeedProbe.connect(client, port, "/ws/users"));
@@ -123,14 +124,9 @@ class GatewayVerticleTest {
   void severalInstances() {
     FakeUserBus bus = new FakeUserBus(0);
     await(vertx.deployVerticle(bus));
-    List<GatewayVerticle> instances = new CopyOnWriteArrayList<>();
-    // Port 0 would give each instance its own random port: share one that was free a moment ago instead.
-    JsonObject config = TestKit.config(vertx).put("httpPort", TestKit.closedPort(vertx));
-    await(vertx.deployVerticle(() -> {
-      GatewayVerticle gateway = new GatewayVerticle();
-      instances.add(gateway);
-      return gateway;
-    }, new DeploymentOptions().setInstances(2).setConfig(config)));
+    // Port 0 would give each instance its own random port: share one that was free a moment ago instead, and
+    // try again on another when something took it before the gateway bound it.
+    List<GatewayVerticle> instances = deployTwoInstancesOnOnePort();
     int port = instances.get(0).actualPort();
     assertThat(instances).extracting(GatewayVerticle::actualPort).containsOnly(port);
     WebSocketClient client = vertx.createWebSocketClient();
@@ -142,7 +138,27 @@ class GatewayVerticleTest {
 
     await(bus.create());
 
-    TestKit.within(5).until(() -> probes.stream().allMatch(p -> p.users.size() == 1));
+    org.awaitility.Awaitility.await("the user's frame on each of the four websockets").atMost(Duration.ofSeconds(10))
+      .until(() -> probes.stream().allMatch(p -> p.users.size() == 1));
+  }
+
+  private List<GatewayVerticle> deployTwoInstancesOnOnePort() {
+    for (int attempt = 1; ; attempt++) {
+      List<GatewayVerticle> instances = new CopyOnWriteArrayList<>();
+      JsonObject config = GatewayFixture.config(vertx).put("httpPort", GatewayFixture.closedPort(vertx));
+      try {
+        await(vertx.deployVerticle(() -> {
+          GatewayVerticle gateway = new GatewayVerticle();
+          instances.add(gateway);
+          return gateway;
+        }, new DeploymentOptions().setInstances(2).setConfig(config)));
+        return instances;
+      } catch (RuntimeException e) {
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("the port is in use")) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Test

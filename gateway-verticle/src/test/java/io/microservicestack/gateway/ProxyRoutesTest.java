@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-import static io.microservicestack.gateway.TestKit.await;
+import static io.microservicestack.gateway.GatewayFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
@@ -43,8 +43,8 @@ class ProxyRoutesTest {
   void startFakes(Vertx vertx) {
     this.vertx = vertx;
     this.web = WebClient.create(vertx);
-    user = TestKit.fakeServer(vertx, userRouter(vertx));
-    slack = TestKit.fakeServer(vertx, slackRouter(vertx));
+    user = GatewayFixture.fakeServer(vertx, userRouter(vertx));
+    slack = GatewayFixture.fakeServer(vertx, slackRouter(vertx));
   }
 
   @ParameterizedTest(name = "POST {0}")
@@ -103,9 +103,10 @@ class ProxyRoutesTest {
   }
 
   @Test
-  @DisplayName("A user service that cannot be reached is answered at once with a 503 problem+json naming it.")
+  @DisplayName("A user service that cannot be reached is answered with a 503 problem+json naming it, without waiting for proxyTimeoutMs.")
   void unreachableUpstream() {
-    int port = gateway(new JsonObject().put("userPort", TestKit.closedPort(vertx))).actualPort();
+    // A proxy timeout far longer than the client waits: only an answer that does not wait for it arrives at all.
+    int port = gateway(new JsonObject().put("userPort", GatewayFixture.closedPort(vertx)).put("proxyTimeoutMs", 600_000)).actualPort();
 
     HttpResponse<Buffer> response = await(web.post(port, "127.0.0.1", "/users")
       .sendJsonObject(new JsonObject().put("name", "Ada").put("email", "ada@example.com")));
@@ -121,22 +122,25 @@ class ProxyRoutesTest {
   void slowUpstream() {
     Router hung = Router.router(vertx);
     hung.route().handler(ctx -> { });
-    HttpServer hungSlack = TestKit.fakeServer(vertx, hung);
+    HttpServer hungSlack = GatewayFixture.fakeServer(vertx, hung);
     int port = gateway(new JsonObject().put("slackPort", hungSlack.actualPort()).put("proxyTimeoutMs", 400)).actualPort();
 
+    long start = System.nanoTime();
     HttpResponse<Buffer> response = await(web.get(port, "127.0.0.1", "/messages?channel=general").send());
+    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
 
     assertThat(response.statusCode()).isEqualTo(504);
     assertThat(response.getHeader("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
     assertThat(response.bodyAsJsonObject().getString("detail")).contains("slack service").contains("400 ms");
+    assertThat(elapsedMs).as("not before the 400 ms timeout").isGreaterThanOrEqualTo(350);
   }
 
   private GatewayVerticle gateway(JsonObject overrides) {
-    JsonObject config = TestKit.config(vertx)
+    JsonObject config = GatewayFixture.config(vertx)
       .put("userPort", user.actualPort())
       .put("slackPort", slack.actualPort())
       .mergeIn(overrides);
-    return TestKit.deploy(vertx, config);
+    return GatewayFixture.deploy(vertx, config);
   }
 
   private Router userRouter(Vertx vertx) {

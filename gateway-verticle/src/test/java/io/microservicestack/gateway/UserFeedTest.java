@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +23,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
-import static io.microservicestack.gateway.TestKit.await;
+import static io.microservicestack.gateway.GatewayFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import static io.microservicestack.gateway.TestKit.within;
+import static org.awaitility.Awaitility.await;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("The websocket feed /ws/users")
@@ -45,13 +46,13 @@ class UserFeedTest {
   void liveFrame() {
     FakeUserBus bus = deployBus(0);
     int port = gateway(new JsonObject());
-    FeedProbe probe = TestKit.await(FeedProbe.connect(client, port, "/ws/users"));
+    FeedProbe probe = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users"));
 
-    TestKit.await(bus.create());
-    TestKit.await(bus.create());
+    GatewayFixture.await(bus.create());
+    GatewayFixture.await(bus.create());
 
-    within(5).until(() -> probe.users.size() == 2);
-    assertThat(probe.users).containsExactly(TestKit.await(bus.frame(1)), TestKit.await(bus.frame(2)));
+    await("the feed frames").atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> probe.users.size() == 2);
+    assertThat(probe.users).containsExactly(GatewayFixture.await(bus.frame(1)), GatewayFixture.await(bus.frame(2)));
     assertThat(probe.users.get(0).getString("position")).isNotBlank();
   }
 
@@ -59,21 +60,21 @@ class UserFeedTest {
   @DisplayName("A user whose transaction is still open holds back every later one: they arrive after it, in position order, and a client that left in between resumes without a gap or a duplicate.")
   void heldBackUserComesFirst() {
     FakeUserBus bus = deployBus(0);
-    TestKit.await(bus.seed(2));
+    GatewayFixture.await(bus.seed(2));
     int port = gateway(new JsonObject());
-    FeedProbe live = TestKit.await(FeedProbe.connect(client, port, "/ws/users"));
-    FeedProbe leaving = TestKit.await(FeedProbe.connect(client, port, "/ws/users?last=2"));
-    within(5).until(() -> leaving.users.size() == 2);
+    FeedProbe live = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users"));
+    FeedProbe leaving = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users?last=2"));
+    await("the feed frames").atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> leaving.users.size() == 2);
 
-    TestKit.await(bus.createHeld());
-    TestKit.await(bus.create());
-    TestKit.await(bus.create());
+    GatewayFixture.await(bus.createHeld());
+    GatewayFixture.await(bus.create());
+    GatewayFixture.await(bus.create());
     String resumeAt = leaving.users.get(leaving.users.size() - 1).getString("position");
-    TestKit.await(leaving.socket.close());
-    TestKit.await(bus.commitHeld());
-    FeedProbe resumed = TestKit.await(FeedProbe.connect(client, port, "/ws/users?resume=" + resumeAt));
+    GatewayFixture.await(leaving.socket.close());
+    GatewayFixture.await(bus.commitHeld());
+    FeedProbe resumed = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users?resume=" + resumeAt));
 
-    within(5).until(() -> live.users.size() == 3 && resumed.users.size() == 3);
+    await("the feed frames").atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> live.users.size() == 3 && resumed.users.size() == 3);
     assertThat(live.ids()).containsExactly(3L, 4L, 5L);
     assertThat(resumed.ids()).containsExactly(3L, 4L, 5L);
     assertThat(leaving.ids()).containsExactly(1L, 2L);
@@ -83,25 +84,25 @@ class UserFeedTest {
   @DisplayName("Clients resuming by position while users are being created get every later user exactly once, in order; last=n starts with the latest n.")
   void resumeByPositionWhileCreating() {
     FakeUserBus bus = deployBus(0);
-    TestKit.await(bus.seed(300));
+    GatewayFixture.await(bus.seed(300));
     int port = gateway(new JsonObject());
     Map<Long, FeedProbe> probes = new LinkedHashMap<>();
-    TestKit.await(bus.startCreating(1, 1));
+    GatewayFixture.await(bus.startCreating(1, 1));
     for (long after : new long[] {0, 150, 320, 480}) {
-      within(10).until(() -> bus.count.get() > after);
-      String position = after == 0 ? "0-0" : TestKit.await(bus.frame(after)).getString("position");
-      probes.put(after, TestKit.await(FeedProbe.connect(client, port, "/ws/users?resume=" + position)));
+      await("the feed frames").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> bus.count.get() > after);
+      String position = after == 0 ? "0-0" : GatewayFixture.await(bus.frame(after)).getString("position");
+      probes.put(after, GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users?resume=" + position)));
     }
-    FeedProbe latest = TestKit.await(FeedProbe.connect(client, port, "/ws/users?last=5"));
+    FeedProbe latest = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users?last=5"));
     int afterLastConnect = bus.count.get();
-    within(10).until(() -> bus.count.get() > afterLastConnect + 100);
-    int total = TestKit.await(bus.stopCreating());
+    await("the feed frames").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> bus.count.get() > afterLastConnect + 100);
+    int total = GatewayFixture.await(bus.stopCreating());
 
     probes.forEach((after, probe) -> {
-      within(20).until(() -> probe.users.size() >= total - after);
+      await("the feed frames").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> probe.users.size() >= total - after);
       assertThat(probe.ids()).as("after user %d", after).containsExactlyElementsOf(range(after + 1, total));
     });
-    within(20).until(() -> latest.ids().contains((long) total));
+    await("the feed frames").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> latest.ids().contains((long) total));
     List<Long> ids = latest.ids();
     assertThat(ids).containsExactlyElementsOf(range(ids.get(0), total));
     assertThat(ids.get(0)).isLessThanOrEqualTo(afterLastConnect);
@@ -111,22 +112,22 @@ class UserFeedTest {
   @DisplayName("Clients resuming with since while users are being created get every later user exactly once, in id order.")
   void resumeWhileCreating() {
     FakeUserBus bus = deployBus(3);
-    TestKit.await(bus.seed(300));
+    GatewayFixture.await(bus.seed(300));
     int port = gateway(new JsonObject());
     Map<Long, FeedProbe> probes = new LinkedHashMap<>();
-    probes.put(300L, TestKit.await(FeedProbe.connect(client, port, "/ws/users")));
+    probes.put(300L, GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users")));
 
-    TestKit.await(bus.startCreating(1, 1));
+    GatewayFixture.await(bus.startCreating(1, 1));
     for (long since : new long[] {0, 150, 320, 480, 640}) {
-      within(10).until(() -> bus.count.get() > since);
-      probes.put(since, TestKit.await(FeedProbe.connect(client, port, "/ws/users?since=" + since)));
+      await("the feed frames").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> bus.count.get() > since);
+      probes.put(since, GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users?since=" + since)));
     }
     int afterLastConnect = bus.count.get();
-    within(10).until(() -> bus.count.get() > afterLastConnect + 100);
-    int total = TestKit.await(bus.stopCreating());
+    await("the feed frames").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> bus.count.get() > afterLastConnect + 100);
+    int total = GatewayFixture.await(bus.stopCreating());
 
     probes.forEach((since, probe) -> {
-      within(20).until(() -> probe.users.size() >= total - since);
+      await("the feed frames").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> probe.users.size() >= total - since);
       assertThat(probe.ids()).as("since=%d", since).containsExactlyElementsOf(range(since + 1, total));
     });
   }
@@ -138,7 +139,7 @@ class UserFeedTest {
     deployBus(0);
     int port = gateway(new JsonObject());
 
-    Throwable failure = catchThrowable(() -> TestKit.await(FeedProbe.connect(client, port, "/ws/users?since=" + since)));
+    Throwable failure = catchThrowable(() -> GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users?since=" + since)));
 
     assertThat(failure).isInstanceOf(UpgradeRejectedException.class);
     assertThat(((UpgradeRejectedException) failure).getStatus()).isEqualTo(400);
@@ -151,7 +152,7 @@ class UserFeedTest {
     deployBus(0);
     int port = gateway(new JsonObject());
 
-    Throwable failure = catchThrowable(() -> TestKit.await(FeedProbe.connect(client, port, "/ws/users?" + query)));
+    Throwable failure = catchThrowable(() -> GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users?" + query)));
 
     assertThat(failure).isInstanceOf(UpgradeRejectedException.class);
     assertThat(((UpgradeRejectedException) failure).getStatus()).isEqualTo(400);
@@ -161,20 +162,20 @@ class UserFeedTest {
   @DisplayName("200 clients connected at once each get every event.")
   void manyClients() {
     FakeUserBus bus = deployBus(0);
-    TestKit.await(bus.seed(1));
+    GatewayFixture.await(bus.seed(1));
     int port = gateway(new JsonObject());
     List<Future<FeedProbe>> connecting = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       connecting.add(FeedProbe.connect(client, port, "/ws/users?since=0"));
     }
-    List<FeedProbe> probes = TestKit.await(Future.all(connecting)).list();
-    within(10).until(() -> probes.stream().allMatch(p -> p.users.size() == 1));
+    List<FeedProbe> probes = GatewayFixture.await(Future.all(connecting)).list();
+    await("the feed frames").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> probes.stream().allMatch(p -> p.users.size() == 1));
 
     for (int i = 0; i < 5; i++) {
-      TestKit.await(bus.create());
+      GatewayFixture.await(bus.create());
     }
 
-    within(10).until(() -> probes.stream().allMatch(p -> p.users.size() == 6));
+    await("the feed frames").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> probes.stream().allMatch(p -> p.users.size() == 6));
     probes.forEach(p -> assertThat(p.ids()).containsExactlyElementsOf(range(1, 6)));
   }
 
@@ -183,8 +184,8 @@ class UserFeedTest {
   void slowClient() {
     FakeUserBus bus = deployBus(0);
     int port = gateway(new JsonObject().put("wsMaxBuffered", 8));
-    FeedProbe slow = TestKit.await(FeedProbe.connect(client, port, "/ws/users"));
-    FeedProbe fast = TestKit.await(FeedProbe.connect(client, port, "/ws/users"));
+    FeedProbe slow = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users"));
+    FeedProbe fast = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users"));
     slow.socket.pause();
     String bigName = "x".repeat(200_000);
     int published = 150;
@@ -195,18 +196,18 @@ class UserFeedTest {
       }
     };
 
-    TestKit.await(bus.create(bigName));
-    within(20).until(() -> fast.users.size() == published);
+    GatewayFixture.await(bus.create(bigName));
+    await("the feed frames").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> fast.users.size() == published);
     slow.socket.resume();
 
-    within(10).until(() -> slow.closed);
+    await("the feed frames").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> slow.closed);
     assertThat(slow.closeCode).isEqualTo((short) 1008);
     JsonObject lastSeen = slow.users.get(slow.users.size() - 1);
     assertThat(slow.closeReason).isEqualTo("too slow: resume with ?resume=" + lastSeen.getString("position"));
     assertThat(slow.ids()).containsExactlyElementsOf(range(1, lastSeen.getLong("id"))).hasSizeLessThan(published);
     assertThat(fast.closed).isFalse();
-    FeedProbe resumed = TestKit.await(FeedProbe.connect(client, port, "/ws/users?resume=" + lastSeen.getString("position")));
-    within(20).until(() -> resumed.users.size() == published - lastSeen.getLong("id"));
+    FeedProbe resumed = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users?resume=" + lastSeen.getString("position")));
+    await("the feed frames").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> resumed.users.size() == published - lastSeen.getLong("id"));
     assertThat(resumed.ids()).containsExactlyElementsOf(range(lastSeen.getLong("id") + 1, published));
   }
 
@@ -216,9 +217,9 @@ class UserFeedTest {
     await(vertx.eventBus().consumer(Addresses.USERS_LIST, message -> message.fail(500, "database down")).completion());
     int port = gateway(new JsonObject());
 
-    FeedProbe probe = TestKit.await(FeedProbe.connect(client, port, "/ws/users?since=0"));
+    FeedProbe probe = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users?since=0"));
 
-    within(5).until(() -> probe.closed);
+    await("the feed frames").atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> probe.closed);
     assertThat(probe.closeCode).isEqualTo((short) 1011);
     assertThat(probe.closeReason).isEqualTo("history unavailable: database down");
   }
@@ -229,9 +230,9 @@ class UserFeedTest {
     deployBus(0);
     int port = gateway(new JsonObject().put("wsPingIntervalMs", 100));
 
-    FeedProbe probe = TestKit.await(FeedProbe.connect(client, port, "/ws/users"));
+    FeedProbe probe = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users"));
 
-    within(5).until(() -> probe.pings.get() >= 3);
+    await("the feed frames").atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> probe.pings.get() >= 3);
     assertThat(probe.closed).isFalse();
   }
 
@@ -240,24 +241,24 @@ class UserFeedTest {
   void stuckClientIsDisconnected() {
     deployBus(0);
     int port = gateway(new JsonObject().put("wsPingIntervalMs", 100).put("proxyTimeoutMs", 100));
-    FeedProbe stuck = TestKit.await(FeedProbe.connect(client, port, "/ws/users"));
-    FeedProbe reading = TestKit.await(FeedProbe.connect(client, port, "/ws/users"));
+    FeedProbe stuck = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users"));
+    FeedProbe reading = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users"));
 
     stuck.socket.pause();
 
-    within(10).until(() -> stuck.closed);
+    await("the feed frames").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> stuck.closed);
     assertThat(reading.closed).isFalse();
     assertThat(reading.pings.get()).isGreaterThan(3);
   }
 
   private FakeUserBus deployBus(long listDelayMs) {
     FakeUserBus bus = new FakeUserBus(listDelayMs);
-    TestKit.await(vertx.deployVerticle(bus));
+    GatewayFixture.await(vertx.deployVerticle(bus));
     return bus;
   }
 
   private int gateway(JsonObject overrides) {
-    return TestKit.deploy(vertx, TestKit.config(vertx).mergeIn(overrides)).actualPort();
+    return GatewayFixture.deploy(vertx, GatewayFixture.config(vertx).mergeIn(overrides)).actualPort();
   }
 
   private static List<Long> range(long from, long to) {

@@ -54,7 +54,7 @@ class SlackNotifierTest {
       HttpResponse<Buffer> response = postJson(WebClient.create(vertx), port, "{\"channel\": \"#user\", \"message\": \"User 42 created\"}");
 
       assertThat(response.statusCode()).isEqualTo(201);
-      await().atMost(Duration.ofSeconds(5)).until(() -> !slack.received().isEmpty());
+      await("the webhook receiving the message").atMost(Duration.ofSeconds(15)).until(() -> !slack.received().isEmpty());
       FakeSlack.Received received = slack.received().get(0);
       assertThat(received.method()).isEqualTo("POST");
       assertThat(received.path()).isEqualTo("/services/T000/B000/XXXX");
@@ -72,13 +72,12 @@ class SlackNotifierTest {
     JsonObject config = SlackTestSupport.config().put("consumeEvents", false).put("slackWebhookUrl", slack.url());
     try {
       int port = SlackTestSupport.deploy(vertx, config).actualPort();
-      long start = System.nanoTime();
 
+      // The webhook never answers: a POST that waited for it would get no answer within the client's bound.
       HttpResponse<Buffer> response = postJson(WebClient.create(vertx), port, "{\"channel\": \"#user\", \"message\": \"hello\"}");
 
       assertThat(response.statusCode()).isEqualTo(201);
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-      await().atMost(Duration.ofSeconds(5)).until(() -> !slack.received().isEmpty());
+      await("the webhook receiving the message").atMost(Duration.ofSeconds(15)).until(() -> !slack.received().isEmpty());
     } finally {
       SlackTestSupport.cleanUp(vertx, config);
     }

@@ -1,5 +1,6 @@
 package io.microservicestack.slack;
 
+import io.microservicestack.common.testing.Await;
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -10,16 +11,12 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQOptions;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** Deploys the slack service against the real Redis and RabbitMQ with names no other test uses, and cleans up. */
 final class SlackTestSupport {
@@ -58,18 +55,14 @@ final class SlackTestSupport {
   static SlackVerticle deployHealthy(Vertx vertx, JsonObject config) {
     SlackVerticle verticle = deploy(vertx, config);
     WebClient web = WebClient.create(vertx);
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(AWAIT_SECONDS))
+    org.awaitility.Awaitility.await("the slack service reporting itself healthy").atMost(Duration.ofSeconds(AWAIT_SECONDS))
       .until(() -> get(web, verticle.actualPort(), "/health").statusCode() == 200);
     web.close();
     return verticle;
   }
 
   static <T> T await(Future<T> future) {
-    try {
-      return future.await(AWAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("no result within " + AWAIT_SECONDS + " s", e);
-    }
+    return Await.result(future);
   }
 
   static HttpResponse<Buffer> get(WebClient client, int port, String uri) {
@@ -116,24 +109,8 @@ final class SlackTestSupport {
 
   /** Deletes the test's exchange, queues and Redis keys. */
   static void cleanUp(Vertx vertx, JsonObject config) {
-    RabbitMQClient client = rabbit(vertx);
-    String queue = config.getString("userCreatedQueue");
-    await(client.queueDelete(queue).recover(e -> Future.succeededFuture())
-      .compose(v -> client.queueDelete(queue + ".dlq")).recover(e -> Future.succeededFuture())
-      .compose(v -> client.exchangeDelete(config.getString("eventsExchange"))).recover(e -> Future.succeededFuture())
-      .eventually(client::stop));
-    Redis redis = redis(vertx);
-    await(redis.send(Request.cmd(Command.KEYS).arg(config.getString("keyPrefix") + "*"))
-      .compose(keys -> {
-        if (keys == null || keys.size() == 0) {
-          return Future.succeededFuture();
-        }
-        Request del = Request.cmd(Command.DEL);
-        for (Response key : keys) {
-          del.arg(key.toString());
-        }
-        return redis.send(del);
-      })
-      .eventually(redis::close));
+    Await.result(TestInfrastructure.deleteQueuesAndExchange(vertx, List.of(config.getString("userCreatedQueue")),
+      config.getString("eventsExchange")), "deleting the test's queues and exchange");
+    Await.result(TestInfrastructure.deleteRedisKeys(vertx, config.getString("keyPrefix")), "deleting the test's Redis keys");
   }
 }

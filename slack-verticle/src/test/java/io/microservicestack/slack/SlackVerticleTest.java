@@ -74,7 +74,7 @@ class SlackVerticleTest {
       assertThat(SlackTestSupport.get(web, verticle.actualPort(), "/health").statusCode()).isEqualTo(503);
       assertThat(SlackTestSupport.get(web, verticle.actualPort(), "/ping").statusCode()).isEqualTo(200);
       proxy.restore();
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15))
+      org.awaitility.Awaitility.await("/health answering 200 once the server is back").atMost(Duration.ofSeconds(15))
         .until(() -> SlackTestSupport.get(web, verticle.actualPort(), "/health").statusCode() == 200);
     } finally {
       vertx.deploymentIDs().forEach(id -> await(vertx.undeploy(id)));

@@ -100,7 +100,7 @@ class UserCreatedConsumerTest {
   private RabbitMQMessage parked() {
     String dlq = Topology.dlq(config.getString("userCreatedQueue"));
     List<RabbitMQMessage> found = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
+    await("a message parked in " + dlq).atMost(Duration.ofSeconds(10)).until(() -> {
       RabbitMQMessage message = await(publisher.basicGet(dlq, true));
       if (message != null) {
         found.add(message);
@@ -118,7 +118,7 @@ class UserCreatedConsumerTest {
 
     publish(event);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> userChannel(port).contains("User ann@example.com created"));
+    await("the message of ann@example.com").atMost(Duration.ofSeconds(10)).until(() -> userChannel(port).contains("User ann@example.com created"));
     JsonObject stored = messages(web, port, "#user", 10).get(0);
     assertThat(stored.getString("id")).isEqualTo(event.id().toString());
     assertThat(stored.getString("channel")).isEqualTo("#user");
@@ -135,8 +135,8 @@ class UserCreatedConsumerTest {
     publish(event);
     publish(event("after@example.com"));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> userChannel(port).contains("User after@example.com created"));
-    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+    await("the message of after@example.com").atMost(Duration.ofSeconds(10)).until(() -> userChannel(port).contains("User after@example.com created"));
+    await("the duplicate staying unwritten").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
       .until(() -> userChannel(port).stream().filter("User twice@example.com created"::equals).count() == 1);
   }
 
@@ -198,9 +198,9 @@ class UserCreatedConsumerTest {
     publish(event("patient@example.com"));
 
     String dlq = Topology.dlq(config.getString("userCreatedQueue"));
-    await().during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(3)).until(() -> await(publisher.messageCount(dlq)) == 0);
+    await("nothing parked while Redis is away").during(Duration.ofMillis(1_000)).atMost(Duration.ofSeconds(10)).until(() -> await(publisher.messageCount(dlq)) == 0);
     proxy.restore();
-    await().atMost(Duration.ofSeconds(10)).until(() -> userChannel(port).contains("User patient@example.com created"));
+    await("the message of patient@example.com").atMost(Duration.ofSeconds(10)).until(() -> userChannel(port).contains("User patient@example.com created"));
     assertThat(userChannel(port)).containsOnlyOnce("User patient@example.com created");
   }
 
@@ -221,14 +221,14 @@ class UserCreatedConsumerTest {
       expected.add("User " + email + " created");
       publish(event(email));
     }
-    await().atMost(Duration.ofSeconds(2)).until(() -> !rabbitUp(port));
+    await("the health check noticing the cut connection").atMost(Duration.ofSeconds(15)).until(() -> !rabbitUp(port));
     proxy.restore();
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> userChannel(port).size() >= expected.size());
+    await("a message for every event published").atMost(Duration.ofSeconds(20)).until(() -> userChannel(port).size() >= expected.size());
     assertThat(userChannel(port)).containsExactlyInAnyOrderElementsOf(expected);
     // The consumer still consumes after the reconnect.
     publish(event("later@example.com"));
-    await().atMost(Duration.ofSeconds(10)).until(() -> userChannel(port).contains("User later@example.com created"));
+    await("the message of later@example.com").atMost(Duration.ofSeconds(10)).until(() -> userChannel(port).contains("User later@example.com created"));
   }
 
   /** Whether the health endpoint reports the consumer connected to RabbitMQ. */

@@ -20,18 +20,16 @@ class EmbeddedModeIT {
   @Test
   @DisplayName("starts PostgreSQL, Redis and an AMQP broker embedded, and a user created through the gateway gets its slack message and websocket frame")
   void runsWithEmbeddedServers() throws Exception {
-    int gatewayPort = StackProcess.freePort();
-    String userPort = String.valueOf(StackProcess.freePort());
-    String slackPort = String.valueOf(StackProcess.freePort());
-    Map<String, String> env = Map.of(
-      "GATEWAY_HTTP_PORT", String.valueOf(gatewayPort),
-      "USER_HTTP_PORT", userPort, "USER_SERVICE_PORT", userPort,
-      "SLACK_HTTP_PORT", slackPort, "SLACK_SERVICE_PORT", slackPort, "USER_QUEUE_HTTP_PORT", "0");
-    String gateway = "http://127.0.0.1:" + gatewayPort;
     List<String> servers = List.of("PG_URI", "REDIS_URI", "AMQP_URI", "PG_DATA_DIR");
-    try (StackProcess stack = StackProcess.startWith("embedded-mode", env, servers)) {
-      stack.awaitOk(gateway + "/health", Duration.ofSeconds(90));
-      await().atMost(Duration.ofSeconds(30)).until(() -> stack.output().contains("Stack up"));
+    try (StackProcess stack = StackProcess.onFreePorts(3, ports -> {
+      Map<String, String> env = Map.of(
+        "GATEWAY_HTTP_PORT", String.valueOf(ports[0]),
+        "USER_HTTP_PORT", String.valueOf(ports[1]), "USER_SERVICE_PORT", String.valueOf(ports[1]),
+        "SLACK_HTTP_PORT", String.valueOf(ports[2]), "SLACK_SERVICE_PORT", String.valueOf(ports[2]), "USER_QUEUE_HTTP_PORT", "0");
+      return StackProcess.startWith("embedded-mode", env, servers).awaitHealthy("GATEWAY_HTTP_PORT", Duration.ofSeconds(120));
+    })) {
+      String gateway = stack.url("GATEWAY_HTTP_PORT");
+      await("the ready line in the log").atMost(Duration.ofSeconds(30)).until(() -> stack.output().contains(StackProcess.READY_LINE));
       assertThat(stack.output()).contains("Embedded PostgreSQL").contains("Embedded Redis").contains("Embedded Qpid");
 
       List<String> frames = new CopyOnWriteArrayList<>();
@@ -41,8 +39,8 @@ class EmbeddedModeIT {
       HttpResponse<String> created = StackProcess.postJson(gateway + "/user", "{\"name\": \"zero\", \"email\": \"" + email + "\"}");
 
       assertThat(created.statusCode()).isEqualTo(201);
-      await().atMost(Duration.ofSeconds(15)).until(() -> frames.stream().anyMatch(f -> f.contains(email)));
-      await().atMost(Duration.ofSeconds(15)).until(() ->
+      await("the new user's websocket frame").atMost(Duration.ofSeconds(15)).until(() -> frames.stream().anyMatch(f -> f.contains(email)));
+      await("the new user's slack message").atMost(Duration.ofSeconds(15)).until(() ->
         StackProcess.get(gateway + "/messages?channel=%23user").body().contains("User " + email + " created"));
       socket.abort();
       assertThat(stack.terminate(Duration.ofSeconds(30))).isIn(0, 143);

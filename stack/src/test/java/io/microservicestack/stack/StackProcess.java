@@ -1,6 +1,7 @@
 package io.microservicestack.stack;
 
 import io.microservicestack.common.testing.TestInfrastructure;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.File;
 import java.io.IOException;
@@ -19,6 +20,8 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * The built {@code stack.jar} run as a separate JVM, as a container would run it; its output goes to a log
  * file under {@code target/it-logs}. {@link #close()} kills it (and waits), also when a test failed.
@@ -29,10 +32,12 @@ final class StackProcess implements AutoCloseable {
 
   final Process process;
   final Path log;
+  private final Map<String, String> env;
 
-  private StackProcess(Process process, Path log) {
+  private StackProcess(Process process, Path log, Map<String, String> env) {
     this.process = process;
     this.log = log;
+    this.env = Map.copyOf(env);
   }
 
   /**
@@ -70,33 +75,102 @@ final class StackProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().keySet().removeAll(unset);
     builder.environment().putAll(env);
-    return new StackProcess(builder.start(), log);
+    return new StackProcess(builder.start(), log, env);
   }
 
-  /** A port nothing listens on right now. */
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+  /** The start of the launcher's last startup line ({@code ready in 1234 ms: http://localhost:8100/ ...}). */
+  static final String READY_LINE = "ready in ";
+
+  /** How often a start is tried on new ports when one of them was taken before the JVM bound it. */
+  static final int PORT_ATTEMPTS = 3;
+
+  /** Starts one or more JVMs on the ports it is given, waits until they serve, and closes them again if not. */
+  @FunctionalInterface
+  interface OnPorts<T> {
+    T start(int[] ports) throws Exception;
   }
 
-  /** Waits (bounded) until {@code url} answers 200; fails with the process log if it never does. */
-  void awaitOk(String url, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("The stack exited with " + process.exitValue() + ":\n" + Files.readString(log));
-      }
+  /**
+   * Runs {@code attempt} with {@code count} distinct ports that were free a moment ago. Another process can take
+   * one of them before the stack binds it; the stack then exits saying "the port is in use" ({@link #awaitOk}
+   * throws {@link PortInUse}), and the attempt is repeated on new ports, up to {@value #PORT_ATTEMPTS} times.
+   */
+  static <T> T onFreePorts(int count, OnPorts<T> attempt) throws Exception {
+    for (int n = 1; ; n++) {
       try {
-        if (get(url).statusCode() == 200) {
-          return;
+        return attempt.start(freePorts(count));
+      } catch (PortInUse e) {
+        if (n == PORT_ATTEMPTS) {
+          throw e;
         }
-      } catch (IOException notYet) {
-        // not listening yet
       }
-      TimeUnit.MILLISECONDS.sleep(100);
     }
-    throw new AssertionError(url + " did not answer 200 within " + timeout + ":\n" + Files.readString(log));
+  }
+
+  /** The stack exited because a port it was given was taken. */
+  static final class PortInUse extends AssertionError {
+    PortInUse(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * One port that was free a moment ago, for a test that retries itself when it was taken before the stack bound it
+   * (as {@link #onFreePorts} does for you).
+   */
+  static int freePort() throws IOException {
+    return freePorts(1)[0];
+  }
+
+  /** {@code count} distinct ports that were free a moment ago (held open together, so they differ). */
+  static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0));
+      }
+      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+
+  /**
+   * Waits (bounded) until {@code url} answers 200; fails with the process log if it never does, or at once if the
+   * process exits ({@link PortInUse} when it exited because a port was taken).
+   */
+  void awaitOk(String url, Duration timeout) throws Exception {
+    try {
+      await(log.getFileName() + " answering 200 on " + url)
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(100))
+        .ignoreExceptionsInstanceOf(IOException.class)
+        .until(() -> !process.isAlive() || get(url).statusCode() == 200);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(url + " did not answer 200 within " + timeout + ":\n" + output(), e);
+    }
+    if (!process.isAlive()) {
+      String output = output();
+      String message = "The stack exited with " + process.exitValue() + ":\n" + output;
+      throw output.contains("the port is in use") || output.contains("Address already in use")
+        ? new PortInUse(message) : new AssertionError(message);
+    }
+  }
+
+  /**
+   * Waits (bounded) until the server on the port given as {@code portVariable} answers {@code GET /health} with
+   * 200 and returns this process; kills it first when it does not (see {@link #awaitOk}).
+   */
+  StackProcess awaitHealthy(String portVariable, Duration timeout) throws Exception {
+    try {
+      awaitOk(url(portVariable) + "/health", timeout);
+      return this;
+    } catch (Throwable e) {
+      close();
+      throw e;
+    }
   }
 
   static HttpResponse<String> get(String url) throws IOException, InterruptedException {
@@ -108,6 +182,11 @@ final class StackProcess implements AutoCloseable {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
       HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@code http://127.0.0.1:PORT}, PORT being the value this process was given for {@code portVariable}. */
+  String url(String portVariable) {
+    return "http://127.0.0.1:" + env.get(portVariable);
   }
 
   String output() throws IOException {

@@ -1,6 +1,7 @@
 package io.microservicestack.user;
 
 import io.microservicestack.common.Addresses;
+import io.microservicestack.common.testing.Await;
 import io.microservicestack.common.testing.TcpProxy;
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.DeploymentOptions;
@@ -44,8 +45,8 @@ class OutboxRelayTest {
   }
 
   @AfterEach
-  void close() throws Exception {
-    events.client.exchangeDelete(exchange).await(5, TimeUnit.SECONDS);
+  void close(Vertx vertx) throws Exception {
+    Await.result(TestInfrastructure.deleteQueuesAndExchange(vertx, List.of(), exchange), "deleting exchange " + exchange);
     events.close();
     pg.close();
     for (AutoCloseable c : cleanup) {
@@ -91,7 +92,7 @@ class OutboxRelayTest {
 
     JsonObject user = create(users);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> events.received.size() == 1);
+    await("the created user's event").atMost(Duration.ofSeconds(10)).until(() -> events.received.size() == 1);
     var message = events.received.get(0);
     JsonObject event = message.body().toJsonObject();
     assertThat(UUID.fromString(event.getString("id"))).isNotNull();
@@ -101,8 +102,8 @@ class OutboxRelayTest {
     assertThat(message.properties().getDeliveryMode()).isEqualTo(2);
     assertThat(message.properties().getMessageId()).isEqualTo(event.getString("id"));
     assertThat(message.properties().getContentType()).isEqualTo("application/json");
-    await().atMost(Duration.ofSeconds(5)).until(() -> outboxRows(users.schema) == 0);
-    await().atMost(Duration.ofSeconds(5)).until(() -> live.size() == 1);
+    await("the outbox emptied").atMost(Duration.ofSeconds(15)).until(() -> outboxRows(users.schema) == 0);
+    await("the user announced on the event bus").atMost(Duration.ofSeconds(15)).until(() -> live.size() == 1);
     assertThat(live.get(0).copy().put("position", null)).as("announced on users.created with its feed position")
       .isEqualTo(user.copy().put("position", null));
     assertThat(live.get(0).getString("position")).endsWith("-" + user.getLong("id"));
@@ -123,8 +124,8 @@ class OutboxRelayTest {
     assertThat(events.received).isEmpty();
 
     proxy.restore();
-    await().atMost(Duration.ofSeconds(20)).until(() -> outboxRows(users.schema) == 0);
-    await().atMost(Duration.ofSeconds(5)).until(() -> events.received.size() >= 10);
+    await("the outbox emptied").atMost(Duration.ofSeconds(20)).until(() -> outboxRows(users.schema) == 0);
+    await("every event published").atMost(Duration.ofSeconds(15)).until(() -> events.received.size() >= 10);
     assertThat(events.bodies()).extracting(e -> e.getJsonObject("user").getString("email")).containsExactlyInAnyOrderElementsOf(emails);
   }
 
@@ -145,8 +146,8 @@ class OutboxRelayTest {
       emails.add(create(users).getString("email"));
     }
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> outboxRows(users.schema) == 0);
-    await().atMost(Duration.ofSeconds(5)).until(() -> events.bodies().stream()
+    await("the outbox emptied").atMost(Duration.ofSeconds(20)).until(() -> outboxRows(users.schema) == 0);
+    await("every event published").atMost(Duration.ofSeconds(15)).until(() -> events.bodies().stream()
       .map(e -> e.getJsonObject("user").getString("email")).collect(java.util.stream.Collectors.toSet()).containsAll(emails));
   }
 
@@ -161,9 +162,9 @@ class OutboxRelayTest {
       create(second);
     }
 
-    await().atMost(Duration.ofSeconds(20)).until(() -> outboxRows(first.schema) == 0);
+    await("the outbox emptied").atMost(Duration.ofSeconds(20)).until(() -> outboxRows(first.schema) == 0);
     // Each row was confirmed before it was deleted, so every publish has reached the probe's queue by now.
-    await().atMost(Duration.ofSeconds(5)).until(() -> events.received.size() >= 50);
+    await("every event published").atMost(Duration.ofSeconds(15)).until(() -> events.received.size() >= 50);
     assertThat(events.bodies()).extracting(e -> e.getString("id")).doesNotHaveDuplicates().hasSize(50);
   }
 }

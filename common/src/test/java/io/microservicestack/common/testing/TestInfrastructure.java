@@ -1,7 +1,13 @@
 package io.microservicestack.common.testing;
 
+import io.microservicestack.common.Topology;
 import io.microservicestack.embedded.EmbeddedServers;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQOptions;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -41,6 +47,36 @@ public final class TestInfrastructure {
   /** A name no other test uses, for a schema, a queue, an exchange or a Redis key prefix. */
   public static String unique(String prefix) {
     return prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  /**
+   * Deletes every key of {@link #redisUri()} that starts with {@code prefix} (a test's own key prefix). Needs
+   * vertx-redis-client on the test class path.
+   */
+  public static Future<Void> deleteRedisKeys(Vertx vertx, String prefix) {
+    return RedisCleanUp.deleteKeys(vertx, redisUri(), prefix);
+  }
+
+  /** Drops {@code schema} of {@link #pgUri()} with everything in it. Needs vertx-pg-client on the test class path. */
+  public static Future<Void> dropSchema(Vertx vertx, String schema) {
+    return PostgresCleanUp.dropSchema(vertx, pgUri(), schema);
+  }
+
+  /**
+   * Deletes {@code queues} of {@link #amqpUri()} with their dead-letter queues, then {@code exchange} (when not
+   * null). Each step is tried on its own: a queue or exchange that was never declared is no failure.
+   */
+  public static Future<Void> deleteQueuesAndExchange(Vertx vertx, List<String> queues, String exchange) {
+    RabbitMQClient client = RabbitMQClient.create(vertx, new RabbitMQOptions().setUri(amqpUri()));
+    Future<Void> deleted = client.start();
+    for (String queue : queues) {
+      deleted = deleted.compose(v -> client.queueDelete(queue)).transform(ar -> Future.<Void>succeededFuture())
+        .compose(v -> client.queueDelete(Topology.dlq(queue))).transform(ar -> Future.succeededFuture());
+    }
+    if (exchange != null) {
+      deleted = deleted.compose(v -> client.exchangeDelete(exchange)).transform(ar -> Future.succeededFuture());
+    }
+    return deleted.eventually(client::stop);
   }
 
   private static String configured(String name) {

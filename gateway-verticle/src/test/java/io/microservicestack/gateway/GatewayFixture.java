@@ -7,26 +7,21 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionFactory;
+import io.microservicestack.common.testing.Await;
 
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+/**
+ * What a gateway test sets up: a gateway deployed on a free port of 127.0.0.1, fake upstream servers, closed ports
+ * for upstreams that are down, the users the fakes answer. Conditions are polled with Awaitility
+ * ({@code await("what").atMost(...)}), futures awaited with {@link #await(Future)} (see {@link Await}).
+ */
+final class GatewayFixture {
 
-/** Helpers the gateway tests share: awaiting futures, fake servers, deploying a gateway. */
-final class TestKit {
-
-  private TestKit() {
+  private GatewayFixture() {
   }
 
-  /** The future's value, waiting at most 10 s (from the test thread, never from an event loop). */
+  /** The future's value, waiting a bounded time (from the test thread, never from an event loop). */
   static <T> T await(Future<T> future) {
-    try {
-      return future.await(10, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      throw new AssertionError("the future did not complete within 10 s", e);
-    }
+    return Await.result(future);
   }
 
   /** A fake upstream HTTP server on a free port of 127.0.0.1. */
@@ -56,11 +51,6 @@ final class TestKit {
     GatewayVerticle gateway = new GatewayVerticle();
     await(vertx.deployVerticle(gateway, new DeploymentOptions().setConfig(config)));
     return gateway;
-  }
-
-  /** Awaitility polling every 10 ms (from the start) for at most {@code seconds}. */
-  static ConditionFactory within(int seconds) {
-    return Awaitility.await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(seconds));
   }
 
   static JsonObject user(long id) {
