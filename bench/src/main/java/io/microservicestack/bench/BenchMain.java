@@ -1,5 +1,6 @@
 package io.microservicestack.bench;
 
+import io.microservicestack.common.testing.TcpProxy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -21,12 +22,14 @@ import java.util.concurrent.TimeUnit;
  * latency --host 127.0.0.1 --port 8100 --redis redis://127.0.0.1:6379 --prefix slack: --rate 1000 --seconds 10 [--warmup 2] --tag t1
  * fanout  --host 127.0.0.1 --port 8100 --subscribers 10000 --events 20 --interval-ms 200 --tag t2 [--event-loops 4]
  * rpc     --cluster-xml cluster.xml --cluster-name bench --cluster-port 5701 [--warmup-ms 2000 --measure-ms 3000 --concurrency 16]
+ * feedsoak --host 127.0.0.1 --port 8100 --pg-proxy-port-file f --pg-host 127.0.0.1 --pg-port 5432 --users 5000 --rate 200
+ *          --clients 20 --fault-interval-ms 8000 --cut-ms 2000 --tag t3
  * </pre>
  */
 public final class BenchMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(BenchMain.class);
-  private static final long PROBE_TIMEOUT_SECONDS = 180;
+  private static final long PROBE_TIMEOUT_SECONDS = 900;
 
   private BenchMain() {
   }
@@ -81,11 +84,21 @@ public final class BenchMain {
           Integer.parseInt(o.getOrDefault("port", "8100")), Integer.parseInt(o.getOrDefault("subscribers", "10000")),
           Integer.parseInt(o.getOrDefault("events", "20")), Long.parseLong(o.getOrDefault("interval-ms", "200")),
           required(o, "tag"))).run();
+      case "feedsoak":
+        // The proxy binds a free port and writes it to the file: the script then starts the stack with PG_URI on it.
+        return TcpProxy.start(vertx, o.getOrDefault("pg-host", "127.0.0.1"), Integer.parseInt(o.getOrDefault("pg-port", "5432")))
+          .compose(proxy -> vertx.fileSystem().writeFile(required(o, "pg-proxy-port-file"),
+            io.vertx.core.buffer.Buffer.buffer(String.valueOf(proxy.port()))).map(proxy))
+          .compose(proxy -> new FeedSoak(vertx, new FeedSoak.Options(o.getOrDefault("host", "127.0.0.1"),
+            Integer.parseInt(o.getOrDefault("port", "8100")), proxy, Integer.parseInt(o.getOrDefault("users", "5000")),
+            Integer.parseInt(o.getOrDefault("rate", "200")), Integer.parseInt(o.getOrDefault("clients", "20")),
+            Long.parseLong(o.getOrDefault("fault-interval-ms", "8000")), Long.parseLong(o.getOrDefault("cut-ms", "2000")),
+            required(o, "tag"))).run());
       case "rpc":
         return new RpcProbe(vertx, new RpcProbe.Options(Long.parseLong(o.getOrDefault("warmup-ms", "2000")),
           Long.parseLong(o.getOrDefault("measure-ms", "3000")), Integer.parseInt(o.getOrDefault("concurrency", "16")))).run();
       default:
-        throw new IllegalArgumentException("Unknown probe '" + probe + "': latency, fanout or rpc");
+        throw new IllegalArgumentException("Unknown probe '" + probe + "': latency, fanout, feedsoak or rpc");
     }
   }
 

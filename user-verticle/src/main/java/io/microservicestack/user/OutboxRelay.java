@@ -27,12 +27,15 @@ import java.util.concurrent.TimeUnit;
  *   ({@link PublisherConfirms}, no thread blocked); after the confirm the row's id joins the next batched
  *   {@code DELETE}. No extra round trip to PostgreSQL before the event goes out.</li>
  *   <li><b>The sweep</b>, every {@code relaySweepMs}: rows older than {@value #STALE_MS} ms are ones whose publish
- *   failed (broker down, connection dropped before the confirm) or whose process died. A sweep locks a batch of
- *   them ({@code FOR UPDATE SKIP LOCKED}, so relays in several processes never take the same row), publishes,
- *   waits for the confirms, deletes and commits.</li>
+ *   failed (broker down, connection dropped before the confirm) or whose process died. A sweep claims a batch of
+ *   them for {@value #CLAIM_MS} ms in one short statement ({@code FOR UPDATE SKIP LOCKED} and a
+ *   {@code claimed_until} lease, so relays in several processes never take the same row at once), then publishes,
+ *   waits for the confirms and deletes, with no transaction open meanwhile (an open transaction would hold back
+ *   the live feed).</li>
  * </ul>
  * Nothing is deleted before its confirm, so an event is never lost; a row may be published twice (a crash
- * between confirm and delete, a confirm slower than {@value #STALE_MS} ms), which consumers absorb by event id.
+ * between confirm and delete, a confirm slower than {@value #STALE_MS} ms, a claim that ran out), which consumers
+ * absorb by event id.
  */
 public final class OutboxRelay {
 
@@ -43,10 +46,19 @@ public final class OutboxRelay {
   private static final long CONFIRM_TIMEOUT_MS = 5_000;
   /** Confirmed rows are deleted together, at most this long after their confirm. */
   private static final long DELETE_DELAY_MS = 5;
-  private static final String LOCK_STALE = """
-    SELECT id AS outbox_id, event_id, routing_key, payload FROM outbox
-    WHERE created_at < now() - interval '%d milliseconds'
-    ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""".formatted(STALE_MS);
+  /** How long a sweep's claim on a row lasts: longer than a publish may wait for its confirm. */
+  static final long CLAIM_MS = 10_000;
+  /**
+   * Claims a batch of stale rows that no relay holds a live claim on, in one short statement: the rows stay
+   * claimed for {@value #CLAIM_MS} ms while they are published outside any transaction.
+   */
+  private static final String CLAIM_STALE = """
+    UPDATE outbox SET claimed_until = now() + interval '%d milliseconds'
+    WHERE id IN (
+      SELECT id FROM outbox
+      WHERE created_at < now() - interval '%d milliseconds' AND (claimed_until IS NULL OR claimed_until < now())
+      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+    RETURNING id AS outbox_id, event_id, routing_key, payload""".formatted(CLAIM_MS, STALE_MS);
   private static final String DELETE = "DELETE FROM outbox WHERE id = ANY($1)";
 
   private final Vertx vertx;
@@ -105,22 +117,25 @@ public final class OutboxRelay {
       .<Void>transform(ar -> client == null ? Future.succeededFuture() : client.stop());
   }
 
-  /** One sweep at a time: lock a batch of stale rows, publish them with confirms, delete them, commit. */
+  /**
+   * One sweep at a time: claim a batch of stale rows (a short statement), publish them with confirms, delete them.
+   * No transaction stays open across the publish, so the live feed is never held back by a slow broker.
+   */
   private void sweep() {
     RabbitMQClient rabbit = client;
     if (sweeping || stopped || rabbit == null || !rabbit.isConnected() || !schemaReady.succeeded()) {
       return;
     }
     sweeping = true;
-    Future<List<OutboxEvent>> swept = pool.withTransaction(conn -> conn.preparedQuery(LOCK_STALE).execute(Tuple.of(BATCH))
+    Future<List<OutboxEvent>> swept = pool.preparedQuery(CLAIM_STALE).execute(Tuple.of(BATCH))
       .map(rows -> {
         List<OutboxEvent> events = new ArrayList<>(rows.size());
         rows.forEach(row -> events.add(OutboxEvent.of(row)));
         return events;
       })
       .compose(events -> Future.all(events.stream().map(event -> publish(rabbit, event)).toList())
-        .compose(v -> events.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(DELETE).execute(Tuple.of(ids(events))))
-        .map(events)));
+        .compose(v -> events.isEmpty() ? Future.succeededFuture() : pool.preparedQuery(DELETE).execute(Tuple.of(ids(events))))
+        .map(events));
     track(swept).onComplete(ar -> {
       sweeping = false;
       if (ar.failed()) {
