@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The live feed under faults (issue: "make since truly gap-free"): users created at a steady rate through the
 # gateway, websocket clients that drop every few seconds and resume with the last position they received, while
-# every RabbitMQ connection is dropped (rabbitmqctl) and PostgreSQL is cut through the probe's own TCP proxy, in
-# turn. Prints the probe's JSON and exits 1 unless every client got every created user exactly once, in position
+# the stack's RabbitMQ connections are dropped and PostgreSQL is cut, in turn, through the probe's own TCP proxies
+# (so no other client of the machine's servers is touched). Prints the probe's JSON and exits 1 unless every client got every created user exactly once, in position
 # order, and #user got one message per user.
 #
 #   bench/soak-feed.sh [--users 12000] [--rate 200] [--clients 20] [--fault-interval-ms 8000] [--cut-ms 2000]
 #
 # Needs: stack/target/stack.jar and bench/target/bench.jar (mvn -B package -DskipTests), PostgreSQL, Redis and
-# RabbitMQ (PG_URI's host and port, REDIS_URI, AMQP_URI; default the local ones), rabbitmqctl, psql, redis-cli.
+# RabbitMQ on the local default ports, jq, psql, redis-cli, and rabbitmqctl (to delete the run's queues).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,14 +23,13 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-for tool in java rabbitmqctl psql redis-cli; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install -y rabbitmq-server postgresql-client redis-tools)" >&2; exit 2; }
+for tool in java jq psql redis-cli; do
+  command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install -y jq postgresql-client redis-tools)" >&2; exit 2; }
 done
 [ -f stack/target/stack.jar ] && [ -f bench/target/bench.jar ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 2; }
 
 PG_HOST=127.0.0.1 PG_PORT=5432
 REDIS_URI=${REDIS_URI:-redis://127.0.0.1:6379}
-AMQP_URI=${AMQP_URI:-amqp://guest:guest@127.0.0.1:5672}
 run=$(date +%s) tmp=$(mktemp -d /tmp/microservice-stack-soak.XXXX)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 gateway=$(free_port) user=$(free_port) slack=$(free_port)
@@ -41,7 +40,7 @@ cleanup() {
   psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc "DROP SCHEMA IF EXISTS soak_$run CASCADE" postgres >/dev/null 2>&1 || true
   redis-cli --scan --pattern "soak:$run:*" | xargs -r redis-cli del >/dev/null 2>&1 || true
   for q in "soak.$run.user" "soak.$run.user.dlq" "soak.$run.slack" "soak.$run.slack.dlq"; do
-    rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
+    command -v rabbitmqctl >/dev/null && rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
   done
   rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"soak.$run.events\">>), false, <<\"soak\">>)." >/dev/null 2>&1 || true
   echo "logs: $tmp" >&2
@@ -49,13 +48,14 @@ cleanup() {
 trap cleanup EXIT
 
 java -jar bench/target/bench.jar feedsoak --host 127.0.0.1 --port "$gateway" --pg-host "$PG_HOST" --pg-port "$PG_PORT" \
-  --pg-proxy-port-file "$tmp/pg-proxy-port" --users "$users" --rate "$rate" --clients "$clients" \
+  --pg-proxy-port-file "$tmp/pg-proxy-port" --amqp-proxy-port-file "$tmp/amqp-proxy-port" --users "$users" --rate "$rate" --clients "$clients" \
   --fault-interval-ms "$interval" --cut-ms "$cut" --tag "soak-$run" >"$tmp/result.json" 2>"$tmp/probe.log" &
 probe_pid=$!
-for _ in $(seq 1 100); do [ -s "$tmp/pg-proxy-port" ] && break; sleep 0.1; done
-[ -s "$tmp/pg-proxy-port" ] || { echo "the probe did not start its PostgreSQL proxy (see $tmp/probe.log)" >&2; exit 1; }
+for _ in $(seq 1 100); do [ -s "$tmp/pg-proxy-port" ] && [ -s "$tmp/amqp-proxy-port" ] && break; sleep 0.1; done
+[ -s "$tmp/amqp-proxy-port" ] || { echo "the probe did not start its proxies (see $tmp/probe.log)" >&2; exit 1; }
 
-PG_URI="postgresql://postgres@127.0.0.1:$(cat "$tmp/pg-proxy-port")/postgres" REDIS_URI=$REDIS_URI AMQP_URI=$AMQP_URI \
+PG_URI="postgresql://postgres@127.0.0.1:$(cat "$tmp/pg-proxy-port")/postgres" REDIS_URI=$REDIS_URI \
+AMQP_URI="amqp://guest:guest@127.0.0.1:$(cat "$tmp/amqp-proxy-port")" \
 GATEWAY_HTTP_PORT=$gateway USER_HTTP_PORT=$user SLACK_HTTP_PORT=$slack USER_QUEUE_HTTP_PORT=0 HTTP_HOST=127.0.0.1 \
 PG_SCHEMA=soak_$run EVENTS_EXCHANGE=soak.$run.events SLACK_QUEUE=soak.$run.slack USER_QUEUE=soak.$run.user \
 REDIS_KEY_PREFIX=soak:$run: java -Xmx512m -jar stack/target/stack.jar >"$tmp/stack.log" 2>&1 &

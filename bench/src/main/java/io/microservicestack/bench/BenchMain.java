@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * latency --host 127.0.0.1 --port 8100 --redis redis://127.0.0.1:6379 --prefix slack: --rate 1000 --seconds 10 [--warmup 2] --tag t1
  * fanout  --host 127.0.0.1 --port 8100 --subscribers 10000 --events 20 --interval-ms 200 --tag t2 [--event-loops 4]
  * rpc     --cluster-xml cluster.xml --cluster-name bench --cluster-port 5701 [--warmup-ms 2000 --measure-ms 3000 --concurrency 16]
- * feedsoak --host 127.0.0.1 --port 8100 --pg-proxy-port-file f --pg-host 127.0.0.1 --pg-port 5432 --users 5000 --rate 200
- *          --clients 20 --fault-interval-ms 8000 --cut-ms 2000 --tag t3
+ * feedsoak --host 127.0.0.1 --port 8100 --pg-proxy-port-file f1 --amqp-proxy-port-file f2 [--pg-port 5432 --amqp-port 5672]
+ *          --users 5000 --rate 200 --clients 20 --fault-interval-ms 8000 --cut-ms 2000 --tag t3
  * </pre>
  */
 public final class BenchMain {
@@ -85,21 +85,30 @@ public final class BenchMain {
           Integer.parseInt(o.getOrDefault("events", "20")), Long.parseLong(o.getOrDefault("interval-ms", "200")),
           required(o, "tag"))).run();
       case "feedsoak":
-        // The proxy binds a free port and writes it to the file: the script then starts the stack with PG_URI on it.
-        return TcpProxy.start(vertx, o.getOrDefault("pg-host", "127.0.0.1"), Integer.parseInt(o.getOrDefault("pg-port", "5432")))
-          .compose(proxy -> vertx.fileSystem().writeFile(required(o, "pg-proxy-port-file"),
-            io.vertx.core.buffer.Buffer.buffer(String.valueOf(proxy.port()))).map(proxy))
-          .compose(proxy -> new FeedSoak(vertx, new FeedSoak.Options(o.getOrDefault("host", "127.0.0.1"),
-            Integer.parseInt(o.getOrDefault("port", "8100")), proxy, Integer.parseInt(o.getOrDefault("users", "5000")),
-            Integer.parseInt(o.getOrDefault("rate", "200")), Integer.parseInt(o.getOrDefault("clients", "20")),
-            Long.parseLong(o.getOrDefault("fault-interval-ms", "8000")), Long.parseLong(o.getOrDefault("cut-ms", "2000")),
-            required(o, "tag"))).run());
+        // The proxies bind free ports and write them to files: the script then starts the stack with PG_URI and
+        // AMQP_URI on them, so the probe can cut the stack's own connections and nobody else's.
+        return Future.all(
+            TcpProxy.start(vertx, o.getOrDefault("pg-host", "127.0.0.1"), Integer.parseInt(o.getOrDefault("pg-port", "5432"))),
+            TcpProxy.start(vertx, o.getOrDefault("amqp-host", "127.0.0.1"), Integer.parseInt(o.getOrDefault("amqp-port", "5672"))))
+          .compose(proxies -> Future.all(
+              portFile(vertx, required(o, "pg-proxy-port-file"), proxies.resultAt(0)),
+              portFile(vertx, required(o, "amqp-proxy-port-file"), proxies.resultAt(1)))
+            .map(v -> proxies))
+          .compose(proxies -> new FeedSoak(vertx, new FeedSoak.Options(o.getOrDefault("host", "127.0.0.1"),
+            Integer.parseInt(o.getOrDefault("port", "8100")), proxies.resultAt(0), proxies.resultAt(1),
+            Integer.parseInt(o.getOrDefault("users", "5000")), Integer.parseInt(o.getOrDefault("rate", "200")),
+            Integer.parseInt(o.getOrDefault("clients", "20")), Long.parseLong(o.getOrDefault("fault-interval-ms", "8000")),
+            Long.parseLong(o.getOrDefault("cut-ms", "2000")), required(o, "tag"))).run());
       case "rpc":
         return new RpcProbe(vertx, new RpcProbe.Options(Long.parseLong(o.getOrDefault("warmup-ms", "2000")),
           Long.parseLong(o.getOrDefault("measure-ms", "3000")), Integer.parseInt(o.getOrDefault("concurrency", "16")))).run();
       default:
         throw new IllegalArgumentException("Unknown probe '" + probe + "': latency, fanout, feedsoak or rpc");
     }
+  }
+
+  private static Future<Void> portFile(Vertx vertx, String file, TcpProxy proxy) {
+    return vertx.fileSystem().writeFile(file, io.vertx.core.buffer.Buffer.buffer(String.valueOf(proxy.port())));
   }
 
   static Map<String, String> options(String[] args) {

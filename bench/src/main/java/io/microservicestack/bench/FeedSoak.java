@@ -13,8 +13,6 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,18 +24,16 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The live feed under faults: users created at a steady rate through the gateway while websocket clients drop every
- * few seconds and resume with the last position they received, and while the probe in turn drops every RabbitMQ
- * connection ({@code rabbitmqctl close_all_connections}) and cuts PostgreSQL (the stack reaches it through this
- * probe's {@link TcpProxy}). At the end every client must have every user that got a 201 exactly once, in position
+ * few seconds and resume with the last position they received, and while the probe in turn drops the stack's
+ * RabbitMQ connections and cuts PostgreSQL (the stack reaches both through this probe's {@link TcpProxy}s, so only
+ * its own connections are cut). At the end every client must have every user that got a 201 exactly once, in position
  * order, and the {@code #user} channel one "User &lt;email&gt; created" message per user.
  *
  * <p>All state lives on the probe's event loop (one context), so nothing here needs locking.
  */
 final class FeedSoak {
 
-  private static final Logger LOG = LoggerFactory.getLogger(FeedSoak.class);
-
-  record Options(String host, int port, TcpProxy pgProxy, int users, int rate, int clients, long faultIntervalMs,
+  record Options(String host, int port, TcpProxy pgProxy, TcpProxy amqpProxy, int users, int rate, int clients, long faultIntervalMs,
                  long cutMs, String tag) {
   }
 
@@ -131,6 +127,7 @@ final class FeedSoak {
       vertx.cancelTimer(timer);
       vertx.cancelTimer(faults);
       options.pgProxy().restore();
+      options.amqpProxy().restore();
       clients.forEach(Client::stopDropping);
     });
   }
@@ -138,9 +135,9 @@ final class FeedSoak {
   private void fault() {
     if ((rabbitDrops + pgCuts) % 2 == 0) {
       rabbitDrops++;
-      vertx.executeBlocking(() -> new ProcessBuilder("rabbitmqctl", "close_all_connections", "bench soak")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start().waitFor())
-        .onFailure(e -> LOG.warn("rabbitmqctl failed: {}", e.toString()));
+      // Every AMQP connection of the stack drops; the clients reconnect about a second later.
+      options.amqpProxy().cut();
+      vertx.setTimer(200, t -> options.amqpProxy().restore());
     } else {
       pgCuts++;
       options.pgProxy().cut();
