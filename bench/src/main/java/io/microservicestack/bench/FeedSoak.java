@@ -52,6 +52,7 @@ final class FeedSoak {
   private int rabbitDrops;
   private int pgCuts;
   private long worstRecoveryMs;
+  private boolean finished;
 
   FeedSoak(Vertx vertx, Options options) {
     this.vertx = vertx;
@@ -194,6 +195,12 @@ final class FeedSoak {
   }
 
   private JsonObject report(Map<String, Integer> messages) {
+    finished = true;
+    clients.forEach(client -> {
+      if (client.socket != null) {
+        client.socket.close();
+      }
+    });
     long frames = 0;
     long missed = 0;
     long duplicates = 0;
@@ -260,7 +267,11 @@ final class FeedSoak {
             reconnect();
           }
         });
-      }).onFailure(e -> vertx.setTimer(100, t -> reconnect()));
+      }).onFailure(e -> {
+        if (!finished) {
+          vertx.setTimer(100, t -> reconnect());
+        }
+      });
     }
 
     void frame(String text) {
@@ -282,6 +293,9 @@ final class FeedSoak {
     }
 
     void reconnect() {
+      if (finished) {
+        return;
+      }
       reconnects++;
       socket = null;
       connect(last == null ? "/ws/users?last=1" : "/ws/users?resume=" + last);
