@@ -60,7 +60,7 @@ public final class StackMain {
     StackConfig config = command.config();
     long started = System.nanoTime();
     RunningStack.configs(config, command.roles());
-    LOG.info("Starting {} ({}), roles {}", "microservice-stack", version(), names(command));
+    LOG.info("Starting {}; roles {}", version(), names(command));
     if (ZeroInstall.needed(config)) {
       LOG.info("Starting embedded servers for what is not configured (PG_URI, REDIS_URI, AMQP_URI): a few seconds");
       embedded.set(ZeroInstall.start(config));
@@ -110,7 +110,7 @@ public final class StackMain {
 
   /** Stops the stack (waiting for it to finish starting, when SIGTERM came during startup), then the servers. */
   private static void shutdown(Future<RunningStack> starting, EmbeddedServers embedded) {
-    if (starting != null) {
+    if (starting != null && !starting.failed()) {
       LOG.info("Shutting down: finishing in-flight requests");
       try {
         starting.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS).close().await(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
