@@ -72,13 +72,13 @@ public final class EmbeddedServers implements AutoCloseable {
     });
     try {
       CompletableFuture<EmbeddedPostgres> pg = postgres
-        ? Parallel.startLogged(() -> EmbeddedPostgres.start(pgDataDir), executor) : Parallel.none();
-      CompletableFuture<EmbeddedRedis> rd = redis ? Parallel.startLogged(EmbeddedRedis::start, executor) : Parallel.none();
-      CompletableFuture<EmbeddedAmqp> mq = amqp ? Parallel.startLogged(EmbeddedAmqp::start, executor) : Parallel.none();
+        ? ServerLifecycle.startLogged(() -> EmbeddedPostgres.start(pgDataDir), executor) : ServerLifecycle.none();
+      CompletableFuture<EmbeddedRedis> rd = redis ? ServerLifecycle.startLogged(EmbeddedRedis::start, executor) : ServerLifecycle.none();
+      CompletableFuture<EmbeddedAmqp> mq = amqp ? ServerLifecycle.startLogged(EmbeddedAmqp::start, executor) : ServerLifecycle.none();
       try {
         CompletableFuture.allOf(pg, rd, mq).get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException | InterruptedException e) {
-        throw Parallel.failed(e, List.of(pg, rd, mq), START_TIMEOUT_SECONDS);
+        throw ServerLifecycle.failed(e, List.of(pg, rd, mq), START_TIMEOUT_SECONDS);
       }
       EmbeddedServers servers = new EmbeddedServers(pg.join(), rd.join(), mq.join());
       LOG.info("Embedded servers ready in {} ms", millisSince(started));
@@ -154,7 +154,7 @@ public final class EmbeddedServers implements AutoCloseable {
         servers.add(server);
       }
     }
-    Parallel.stopAll(servers, STOP_TIMEOUT_SECONDS);
+    ServerLifecycle.stopAll(servers, STOP_TIMEOUT_SECONDS);
     LOG.info("Embedded servers stopped in {} ms", millisSince(started));
   }
 

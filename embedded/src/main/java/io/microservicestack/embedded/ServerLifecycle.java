@@ -14,12 +14,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /** Starting and stopping several embedded servers at once, and cleaning up after a start that failed. */
-final class Parallel {
+final class ServerLifecycle {
 
   /** Logged under the facade's name: these are its lines. */
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedServers.class);
 
-  private Parallel() {
+  private ServerLifecycle() {
   }
 
   /** Starts a server on {@code executor} and logs where it listens and how long it took. */
