@@ -44,6 +44,8 @@ final class FeedTail {
   private long retryMs = FIRST_RETRY_MS;
   private FeedPosition released;
   private FeedPosition announced;
+  /** The first user announced before the tail knew where the feed ends: it starts there, not after it. */
+  private FeedPosition firstAnnounced;
   private boolean reading;
   private boolean again;
   private boolean stopped;
@@ -83,6 +85,9 @@ final class FeedTail {
     }
     if (announced == null || event.position().isAfter(announced)) {
       announced = event.position();
+    }
+    if (released == null && (firstAnnounced == null || firstAnnounced.isAfter(event.position()))) {
+      firstAnnounced = event.position();
     }
     if (event.isAfter(released)) {
       read();
@@ -131,9 +136,15 @@ final class FeedTail {
       }
     }
     FeedPosition end = FeedPosition.parse("position", page.getString("position", FeedPosition.START.toString()));
-    if (released == null || end.isAfter(released)) {
+    if (released == null && firstAnnounced != null && !firstAnnounced.isAfter(end)) {
+      // Users were announced while the tail was still learning where the feed ends (the user service came up after
+      // the gateway): start right before the first of them, so that none is skipped, and read on at once.
+      released = new FeedPosition(firstAnnounced.xid(), firstAnnounced.id() - 1);
+      again = true;
+    } else if (released == null || end.isAfter(released)) {
       released = end;
     }
+    firstAnnounced = null;
     return items.size();
   }
 

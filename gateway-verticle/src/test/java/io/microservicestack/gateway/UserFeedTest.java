@@ -81,6 +81,19 @@ class UserFeedTest {
   }
 
   @Test
+  @DisplayName("A user created while the gateway was still learning where the feed ends (the user service came up after it) reaches a client connected before.")
+  void userServiceComesUpLate() {
+    int port = gateway(new JsonObject());
+    FeedProbe early = GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users"));
+    FakeUserBus bus = deployBus(0);
+
+    GatewayFixture.await(bus.create());
+
+    await("the frame of the user created as the user service came up").atMost(Duration.ofSeconds(5)).until(() -> early.users.size() == 1);
+    assertThat(early.ids()).containsExactly(1L);
+  }
+
+  @Test
   @DisplayName("Clients resuming by position while users are being created get every later user exactly once, in order; last=n starts with the latest n.")
   void resumeByPositionWhileCreating() {
     FakeUserBus bus = deployBus(0);
