@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 public class GatewayVerticle extends VerticleBase {
 
+  /** The {@code role} label of the gateway's meters. */
+  static final String ROLE = "gateway";
+
   private ProxyRoutes proxies;
   private HealthRoute health;
   private UserFeed feed;

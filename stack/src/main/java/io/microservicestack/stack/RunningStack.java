@@ -43,10 +43,9 @@ public final class RunningStack {
 
   private static Future<Vertx> vertx(StackConfig config) {
     if (!config.bool(LauncherSettings.CLUSTER)) {
-      return Future.succeededFuture(Vertx.vertx(new VertxOptions()));
+      return Future.succeededFuture(StackMetrics.builder(new VertxOptions(), config).build());
     }
-    return Vertx.builder()
-      .with(Clustering.vertxOptions(config))
+    return StackMetrics.builder(Clustering.vertxOptions(config), config)
       .withClusterManager(Clustering.clusterManager(config))
       .buildClustered();
   }
