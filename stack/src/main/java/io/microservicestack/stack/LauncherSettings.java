@@ -44,12 +44,14 @@ final class LauncherSettings {
   static final Setting METRICS_ENABLED = Setting.of("metricsEnabled", "METRICS_ENABLED", true,
     "true: every role serves GET /metrics (Prometheus text format) on its HTTP port");
   static final Setting LOG_LEVEL = Setting.of("logLevel", "LOG_LEVEL", "INFO", "root log level (logback)");
+  static final Setting LOG_FORMAT = Setting.of("logFormat", "LOG_FORMAT", "text",
+    "text, or json: one JSON object per line with timestamp, level, logger, thread, message, role, trace_id, span_id");
 
   /** Every launcher setting, in the order of the docs. */
   static final List<Setting> SETTINGS = List.of(USER_INSTANCES, GATEWAY_INSTANCES, PG_DATA_DIR, CLUSTER, CLUSTER_NAME,
     CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_K8S_MODE, CLUSTER_K8S_SERVICE_DNS, CLUSTER_K8S_SERVICE_NAME, CLUSTER_K8S_NAMESPACE,
     CLUSTER_PORT, CLUSTER_INTERFACE, CLUSTER_HOST, CLUSTER_PUBLIC_HOST, CLUSTER_BUS_PORT,
-    CLUSTER_HEARTBEAT_TIMEOUT_S, METRICS_ENABLED, LOG_LEVEL);
+    CLUSTER_HEARTBEAT_TIMEOUT_S, METRICS_ENABLED, LOG_LEVEL, LOG_FORMAT);
 
   private LauncherSettings() {
   }
