@@ -4,6 +4,7 @@ import io.microservicestack.common.ConsumerMetrics;
 import io.microservicestack.common.ConsumerMetrics.Outcome;
 import io.microservicestack.common.DeadLetters;
 import io.microservicestack.common.Topology;
+import io.microservicestack.common.Tracing;
 import io.microservicestack.common.UserCreated;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -58,7 +59,9 @@ final class UserCreatedHandler {
       park(delivery, "unprocessable", "unprocessable: " + e.getMessage());
       return;
     }
-    record(event)
+    // The span continues the publisher's trace; the Redis write and the webhook call are its children.
+    Tracing.consume(vertx, config.userCreatedQueue() + " process", Tracing.traceparent(message.properties().getHeaders()),
+        () -> record(event))
       .onSuccess(added -> {
         ack(delivery);
         consumed.count(added ? Outcome.STORED : Outcome.DUPLICATE);

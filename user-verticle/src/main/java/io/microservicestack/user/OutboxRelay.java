@@ -2,6 +2,9 @@ package io.microservicestack.user;
 
 import com.rabbitmq.client.AMQP;
 import io.microservicestack.common.Amqp;
+import io.microservicestack.common.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -44,7 +47,7 @@ public final class OutboxRelay {
   /** Confirmed rows are deleted together, at most this long after their confirm. */
   private static final long DELETE_DELAY_MS = 5;
   private static final String LOCK_STALE = """
-    SELECT id AS outbox_id, event_id, routing_key, payload FROM outbox
+    SELECT id AS outbox_id, event_id, routing_key, traceparent, payload FROM outbox
     WHERE created_at < now() - interval '%d milliseconds'
     ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED""".formatted(STALE_MS);
   private static final String DELETE = "DELETE FROM outbox WHERE id = ANY($1)";
@@ -165,17 +168,25 @@ public final class OutboxRelay {
   }
 
   private Future<Void> publish(RabbitMQClient rabbit, OutboxEvent event) {
+    // A producer span under the request that wrote the row; the consumers continue it from the headers.
+    Span span = Tracing.start(event.routingKey() + " publish", SpanKind.PRODUCER, event.traceparent());
+    span.setAttribute("messaging.system", "rabbitmq");
+    span.setAttribute("messaging.destination.name", exchange);
+    span.setAttribute("messaging.rabbitmq.destination.routing_key", event.routingKey());
+    span.setAttribute("messaging.message.id", event.eventId().toString());
     AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
       .contentType("application/json")
       .deliveryMode(2)
       .messageId(event.eventId().toString())
       .type(event.routingKey())
       .timestamp(new Date())
+      .headers(Tracing.withTraceparent(null, span))
       .build();
     long start = System.nanoTime();
     return confirms.publish(rabbit, exchange, event.routingKey(), properties, Buffer.buffer(event.payload().encode()))
       .timeout(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS)
       .andThen(ar -> {
+        Tracing.end(span, ar.cause());
         if (ar.succeeded()) {
           metrics.confirmed(start);
         } else {

@@ -10,6 +10,7 @@ import io.microservicestack.common.Problem;
 import io.microservicestack.common.ProblemException;
 import io.microservicestack.common.ServiceHttp;
 import io.microservicestack.common.Topology;
+import io.microservicestack.common.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -103,20 +104,25 @@ public class UserQueueVerticle extends VerticleBase {
     }).mapEmpty();
   }
 
+  /** Settles one command, in a span that continues the message's {@code traceparent} header when it has one. */
   private void handle(RabbitMQMessage message) {
-    Future<Void> outcome;
+    Tracing.consume(vertx, config.commandQueue() + " process", Tracing.traceparent(message.properties().getHeaders()),
+        () -> create(message))
+      .recover(failure -> settleFailure(message, failure))
+      .onFailure(e -> LOG.warn("Could not settle a create-user command: {}", e.getMessage()));
+  }
+
+  private Future<Void> create(RabbitMQMessage message) {
     try {
       JsonObject command = new JsonObject(message.body());
-      outcome = users.createOnce(validate(command), command.getString("requestId"))
+      return users.createOnce(validate(command), command.getString("requestId"))
         .compose(created -> client.basicAck(message.envelope().getDeliveryTag(), false)
           .onSuccess(v -> consumed.count(created.event() == null ? Outcome.DUPLICATE : Outcome.STORED)));
     } catch (DecodeException e) {
-      outcome = Future.failedFuture(Problem.badRequest("The command is not a JSON object").exception());
+      return Future.failedFuture(Problem.badRequest("The command is not a JSON object").exception());
     } catch (ProblemException e) {
-      outcome = Future.failedFuture(e);
+      return Future.failedFuture(e);
     }
-    outcome.recover(failure -> settleFailure(message, failure))
-      .onFailure(e -> LOG.warn("Could not settle a create-user command: {}", e.getMessage()));
   }
 
   /** Rejected commands (4xx) are parked; anything else (the database down) is requeued after a pause. */
