@@ -67,6 +67,12 @@ class MetricsIT {
           .isPresent();
         assertThat(prometheus.query("count by (__name__) ({route=~\".*(" + firstId + "|987654321).*\"})")).isEmpty();
 
+        // Every metric the Grafana dashboard queries exists in a real scrape.
+        String whole = StackProcess.get("http://127.0.0.1:" + gateway + "/metrics").body();
+        java.util.Set<String> scraped = whole.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+          .map(line -> line.split("[{ ]", 2)[0]).collect(java.util.stream.Collectors.toSet());
+        assertThat(ComposeFileTest.dashboardMetricNames()).isNotEmpty().allSatisfy(name -> assertThat(scraped).as(name).contains(name));
+
         for (int port : List.of(gateway, user, slack, userQueue)) {
           HttpResponse<String> scrape = StackProcess.get("http://127.0.0.1:" + port + "/metrics");
           assertThat(scrape.statusCode()).isEqualTo(200);
