@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@link #router} gives each service the same base: problem+json for every error, {@code GET /ping}, and the
  * health endpoints for probes: {@code GET /health/live} (the process serves), {@code GET /health/ready} and
- * {@code GET /health} (the service's own dependencies answer: 200, or 503 naming what is down).
+ * {@code GET /health} (the service's own dependencies answer: 200, or 503 naming what is down); and, when the
+ * launcher enabled metrics, {@code GET /metrics} in the Prometheus text format ({@link Metrics}).
  */
 public final class ServiceHttp {
 
@@ -46,6 +47,10 @@ public final class ServiceHttp {
     router.get("/health/live").respond(ctx -> Future.succeededFuture(LIVE));
     router.get("/health/ready").handler(ready);
     router.get("/health").handler(health);
+    Handler<RoutingContext> metrics = Metrics.scrapeHandler();
+    if (metrics != null) {
+      router.get("/metrics").handler(metrics);
+    }
     return router;
   }
 

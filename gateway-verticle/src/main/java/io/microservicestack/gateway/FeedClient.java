@@ -55,6 +55,7 @@ final class FeedClient {
   private final FeedRequest request;
   private final int maxQueued;
   private final FeedHistory history;
+  private final FeedMetrics metrics;
   private final IdSet sent;
   private final List<FeedEvent> held = new ArrayList<>();
   private State state;
@@ -64,8 +65,9 @@ final class FeedClient {
   /** The most recent write: writes complete in order, so when it completes every earlier one has. */
   private Future<Void> lastWrite = Future.succeededFuture();
 
-  FeedClient(ServerWebSocket ws, FeedRequest request, int maxQueued, FeedHistory history) {
+  FeedClient(ServerWebSocket ws, FeedRequest request, int maxQueued, FeedHistory history, FeedMetrics metrics) {
     this.ws = ws;
+    this.metrics = metrics;
     this.request = request;
     this.maxQueued = maxQueued;
     this.history = history;
@@ -230,6 +232,7 @@ final class FeedClient {
       lastSent = event.position();
     }
     queued++;
+    metrics.frameSent();
     lastWrite = ws.writeTextMessage(event.text()).andThen(ar -> queued--);
   }
 
@@ -238,6 +241,7 @@ final class FeedClient {
       ? (lastSentId >= 0 ? "resume with ?since=" + lastSentId : "reconnect to resume")
       : (lastSent != null ? "resume with ?resume=" + lastSent : "reconnect with ?last=" + FeedRequest.MAX_LAST);
     LOG.info("Feed client {} fell {} frames behind, closing it", ws.remoteAddress(), maxQueued);
+    metrics.closedTooSlow();
     close(TOO_SLOW, "too slow: " + resume);
   }
 

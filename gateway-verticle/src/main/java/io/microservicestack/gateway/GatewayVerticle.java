@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.tracing.TracingPolicy;
 
 import java.util.concurrent.TimeUnit;
 
@@ -23,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  * to use several event loops (each has its own clients, feed consumer and share of the connections).
  */
 public class GatewayVerticle extends VerticleBase {
+
+  /** The {@code role} label of the gateway's meters. */
+  static final String ROLE = "gateway";
 
   private ProxyRoutes proxies;
   private HealthRoute health;
@@ -70,6 +74,8 @@ public class GatewayVerticle extends VerticleBase {
     return new HttpServerOptions()
       .setHost(config.httpHost())
       .setPort(config.httpPort())
+      // The edge starts a trace for every request (when tracing is on), continuing a client's traceparent if sent.
+      .setTracingPolicy(TracingPolicy.ALWAYS)
       // Deflate would keep a compression context per websocket and compress every frame once per client.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false)

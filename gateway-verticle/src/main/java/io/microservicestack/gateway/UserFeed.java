@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * instance accepted (the frame is encoded once for all of them), and one timer pings them all every
  * {@code wsPingIntervalMs}. A websocket is subscribed before its handshake response is written, so it gets every
  * user released after it connected; what it asked to catch up on is replayed first ({@link FeedClient}). The query
- * is checked before the upgrade: a bad one is a 400 problem ({@link FeedRequest}).
+ * is checked before the upgrade: a bad one is a 400 problem ({@link FeedRequest}). Meters: {@link FeedMetrics}.
  */
 public final class UserFeed {
 
@@ -35,6 +35,7 @@ public final class UserFeed {
   private final GatewayConfig config;
   private final FeedHistory history;
   private final FeedTail tail;
+  private final FeedMetrics metrics = new FeedMetrics();
   /** Only touched on this verticle's event loop. */
   private final Set<FeedClient> clients = new LinkedHashSet<>();
   private long pingTimer = -1;
@@ -95,9 +96,11 @@ public final class UserFeed {
       ws.close(FeedClient.GOING_AWAY, "gateway shutting down");
       return;
     }
-    FeedClient client = new FeedClient(ws, asked, config.wsMaxBuffered(), history);
+    FeedClient client = new FeedClient(ws, asked, config.wsMaxBuffered(), history, metrics);
     clients.add(client);
+    metrics.subscribed();
     ws.closeHandler(v -> {
+      metrics.unsubscribed();
       client.closed();
       clients.remove(client);
     });

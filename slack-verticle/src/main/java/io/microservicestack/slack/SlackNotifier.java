@@ -1,5 +1,7 @@
 package io.microservicestack.slack;
 
+import io.micrometer.core.instrument.Counter;
+import io.microservicestack.common.Metrics;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>A 5xx, a 429 or a connection error is retried up to {@code slackMaxRetries} times, after
  * {@code slackBackoffMs} doubled on each retry (capped at {@value #MAX_BACKOFF_MS} ms), or after the
  * {@code Retry-After} seconds of a 429 (capped at {@value #MAX_RETRY_AFTER_MS} ms). Any other 4xx is not
- * retried. Waiting uses timers only. Without a webhook URL nothing is posted.
+ * retried. Waiting uses timers only. Without a webhook URL nothing is posted. Every attempt counts in
+ * {@code slack_webhook_calls_total{status_class}}: {@code 2xx}, {@code 3xx}, {@code 4xx}, {@code 5xx}, or {@code error}
+ * when no response came.
  */
 public final class SlackNotifier {
 
@@ -34,6 +38,8 @@ public final class SlackNotifier {
   private final int maxRetries;
   private final long backoffMs;
   private volatile boolean closed;
+  /** Webhook calls by status class: index 0 no response, 1 to 5 the classes 1xx to 5xx. */
+  private final Counter[] calls = new Counter[6];
 
   private SlackNotifier(Vertx vertx, String webhookUrl, int maxRetries, long backoffMs) {
     this.vertx = vertx;
@@ -41,6 +47,10 @@ public final class SlackNotifier {
     this.maxRetries = maxRetries;
     this.backoffMs = backoffMs;
     this.client = webhookUrl == null ? null : WebClient.create(vertx);
+    for (int i = 0; i < calls.length; i++) {
+      calls[i] = Counter.builder("slack.webhook.calls").description("Slack webhook calls by status class (error: no response)")
+        .tag("status_class", i == 0 ? "error" : i + "xx").tag(Metrics.ROLE, SlackVerticle.ROLE).register(Metrics.registry());
+    }
   }
 
   /** A notifier for {@code config.slackWebhookUrl()}, or one that posts nothing when it is not set. */
@@ -86,6 +96,7 @@ public final class SlackNotifier {
   }
 
   private Future<Boolean> outcome(AsyncResult<HttpResponse<Buffer>> ar, JsonObject payload, int retry) {
+    calls[ar.succeeded() ? Math.max(1, Math.min(5, ar.result().statusCode() / 100)) : 0].increment();
     if (ar.succeeded() && ar.result().statusCode() < 300) {
       LOG.debug("Posted to Slack channel {}", payload.getString("channel"));
       return Future.succeededFuture(true);

@@ -23,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public class SlackVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SlackVerticle.class);
+  /** The {@code role} label of this service's meters. */
+  static final String ROLE = "slack";
 
   private Redis redis;
   private SlackNotifier notifier;

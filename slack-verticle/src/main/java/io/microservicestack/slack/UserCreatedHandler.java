@@ -1,7 +1,10 @@
 package io.microservicestack.slack;
 
+import io.microservicestack.common.ConsumerMetrics;
+import io.microservicestack.common.ConsumerMetrics.Outcome;
 import io.microservicestack.common.DeadLetters;
 import io.microservicestack.common.Topology;
+import io.microservicestack.common.Tracing;
 import io.microservicestack.common.UserCreated;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,7 +24,8 @@ import java.util.Objects;
 /**
  * Settles each {@code user.created} delivery of a {@link UserCreatedConsumer} (see its delivery guarantees):
  * writes "User &lt;email&gt; created" once and acks, parks what cannot be processed, requeues after a pause what
- * failed for now.
+ * failed for now. Each settled delivery counts in {@code events_consumed_total{consumer=<queue>, outcome, reason}}
+ * (reasons of parked messages: {@code unprocessable}, {@code max_attempts}; of requeued ones: {@code failed}).
  */
 final class UserCreatedHandler {
 
@@ -33,6 +37,7 @@ final class UserCreatedHandler {
   private final SlackNotifier notifier;
   private final UserCreatedConsumer source;
   private final String dlq;
+  private final ConsumerMetrics consumed;
 
   UserCreatedHandler(Vertx vertx, SlackConfig config, MessageStore store, SlackNotifier notifier, UserCreatedConsumer source) {
     this.vertx = vertx;
@@ -41,6 +46,7 @@ final class UserCreatedHandler {
     this.notifier = notifier;
     this.source = source;
     this.dlq = Topology.dlq(config.userCreatedQueue());
+    this.consumed = new ConsumerMetrics(config.userCreatedQueue(), SlackVerticle.ROLE);
   }
 
   /** Settles one delivery: written and acked, parked, or requeued after a pause. */
@@ -50,11 +56,16 @@ final class UserCreatedHandler {
     try {
       event = parse(message.body());
     } catch (IllegalArgumentException e) {
-      park(delivery, "unprocessable: " + e.getMessage());
+      park(delivery, "unprocessable", "unprocessable: " + e.getMessage());
       return;
     }
-    record(event)
-      .onSuccess(v -> ack(delivery))
+    // The span continues the publisher's trace; the Redis write and the webhook call are its children.
+    Tracing.consume(vertx, config.userCreatedQueue() + " process", Tracing.traceparent(message.properties().getHeaders()),
+        () -> record(event))
+      .onSuccess(added -> {
+        ack(delivery);
+        consumed.count(added ? Outcome.STORED : Outcome.DUPLICATE);
+      })
       .onFailure(e -> retryOrPark(delivery, event, e));
   }
 
@@ -69,7 +80,7 @@ final class UserCreatedHandler {
   }
 
   /** Writes the event's message once and, when written now, posts it to Slack. */
-  private Future<Void> record(UserCreated event) {
+  private Future<Boolean> record(UserCreated event) {
     String id = event.id().toString();
     SlackMessage message = new SlackMessage(id, UserCreatedConsumer.CHANNEL, "User " + event.user().getString("email") + " created", Instant.now());
     return store.addOnce(id, message).map(added -> {
@@ -78,7 +89,7 @@ final class UserCreatedHandler {
       } else {
         LOG.info("Event {} was already processed; acknowledging its redelivery", id);
       }
-      return null;
+      return added;
     });
   }
 
@@ -87,7 +98,7 @@ final class UserCreatedHandler {
     store.countFailure(id)
       .onSuccess(attempts -> {
         if (attempts >= config.maxAttempts()) {
-          park(delivery, "failed " + attempts + " times: " + failure.getMessage());
+          park(delivery, "max_attempts", "failed " + attempts + " times: " + failure.getMessage());
         } else {
           LOG.warn("Event {} failed (attempt {} of {}): {}; requeueing", id, attempts, config.maxAttempts(), failure.toString());
           requeueLater(delivery);
@@ -99,13 +110,21 @@ final class UserCreatedHandler {
       });
   }
 
-  /** Publishes the message, with a publisher confirm, to the dead-letter queue, then acks it. */
-  private void park(Delivery delivery, String reason) {
+  /**
+   * Publishes the message, with a publisher confirm, to the dead-letter queue, then acks it.
+   *
+   * @param kind   the reason as one word, for the meter
+   * @param reason the reason in full, for the dead letter's {@code x-reason}
+   */
+  private void park(Delivery delivery, String kind, String reason) {
     LOG.warn("Parking a message of {} in {}: {}", config.userCreatedQueue(), dlq, reason);
     RabbitMQClient c = source.client();
     RabbitMQMessage message = delivery.message();
     DeadLetters.publish(c, config.userCreatedQueue(), message, reason)
-      .onSuccess(v -> ack(delivery))
+      .onSuccess(v -> {
+        ack(delivery);
+        consumed.count(Outcome.DEAD_LETTERED, kind);
+      })
       .onFailure(e -> {
         LOG.warn("Could not park a message in {}: {}; requeueing it", dlq, e.toString());
         requeueLater(delivery);
@@ -128,6 +147,7 @@ final class UserCreatedHandler {
         return;
       }
       UserCreatedConsumer.safely(() -> source.client().basicNack(delivery.tag(), false, true))
+        .onSuccess(v -> consumed.count(Outcome.RETRIED, "failed"))
         .onFailure(e -> LOG.warn("Nack of a message of {} failed: {}", config.userCreatedQueue(), e.toString()));
     });
   }

@@ -41,13 +41,28 @@ final class LauncherSettings {
   static final Setting CLUSTER_BUS_PORT = Setting.of("clusterBusPort", "CLUSTER_BUS_PORT", 0, "event-bus TCP port; 0 picks a free one");
   static final Setting CLUSTER_HEARTBEAT_TIMEOUT_S = Setting.of("clusterHeartbeatTimeoutS", "CLUSTER_HEARTBEAT_TIMEOUT_S", 5,
     "seconds without heartbeat before a member is dropped from the cluster");
+  static final Setting METRICS_ENABLED = Setting.of("metricsEnabled", "METRICS_ENABLED", true,
+    "true: every role serves GET /metrics (Prometheus text format) on its HTTP port");
+  static final Setting OTEL_TRACES_EXPORTER = Setting.of("otelTracesExporter", "OTEL_TRACES_EXPORTER", "none",
+    "where spans go: none, otlp (OTEL_EXPORTER_OTLP_ENDPOINT) or zipkin (OTEL_EXPORTER_ZIPKIN_ENDPOINT); also -Dotel.traces.exporter");
+  static final Setting OTEL_EXPORTER_OTLP_ENDPOINT = Setting.of("otelExporterOtlpEndpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "",
+    "OTLP endpoint; empty: the SDK's default, http://localhost:4317 (grpc) or :4318 (http/protobuf, OTEL_EXPORTER_OTLP_PROTOCOL)");
+  static final Setting OTEL_EXPORTER_ZIPKIN_ENDPOINT = Setting.of("otelExporterZipkinEndpoint", "OTEL_EXPORTER_ZIPKIN_ENDPOINT", "",
+    "Zipkin endpoint; empty: the SDK's default, http://localhost:9411/api/v2/spans");
+  static final Setting OTEL_SERVICE_NAME = Setting.of("otelServiceName", "OTEL_SERVICE_NAME", "",
+    "service name of the spans; empty: the role when the JVM runs one, else microservice-stack");
+  static final Setting OTEL_TRACES_SAMPLER = Setting.of("otelTracesSampler", "OTEL_TRACES_SAMPLER", "",
+    "sampler (OpenTelemetry names: parentbased_always_on, parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG, ...); empty: parentbased_always_on");
   static final Setting LOG_LEVEL = Setting.of("logLevel", "LOG_LEVEL", "INFO", "root log level (logback)");
+  static final Setting LOG_FORMAT = Setting.of("logFormat", "LOG_FORMAT", "text",
+    "text, or json: one JSON object per line with timestamp, level, logger, thread, message, role, trace_id, span_id");
 
   /** Every launcher setting, in the order of the docs. */
   static final List<Setting> SETTINGS = List.of(USER_INSTANCES, GATEWAY_INSTANCES, PG_DATA_DIR, CLUSTER, CLUSTER_NAME,
     CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_K8S_MODE, CLUSTER_K8S_SERVICE_DNS, CLUSTER_K8S_SERVICE_NAME, CLUSTER_K8S_NAMESPACE,
     CLUSTER_PORT, CLUSTER_INTERFACE, CLUSTER_HOST, CLUSTER_PUBLIC_HOST, CLUSTER_BUS_PORT,
-    CLUSTER_HEARTBEAT_TIMEOUT_S, LOG_LEVEL);
+    CLUSTER_HEARTBEAT_TIMEOUT_S, METRICS_ENABLED, OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT,
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT, OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, LOG_LEVEL, LOG_FORMAT);
 
   private LauncherSettings() {
   }

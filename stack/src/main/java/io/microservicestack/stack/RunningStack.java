@@ -1,5 +1,7 @@
 package io.microservicestack.stack;
 
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,6 +19,7 @@ public final class RunningStack {
 
   private final Vertx vertx;
   private final Set<Role> roles;
+  private OpenTelemetrySdk tracing;
 
   private RunningStack(Vertx vertx, Set<Role> roles) {
     this.vertx = vertx;
@@ -31,7 +34,24 @@ public final class RunningStack {
    */
   public static Future<RunningStack> start(StackConfig config, Set<Role> roles) {
     Map<Role, JsonObject> configs = configs(config, roles);
-    return vertx(config).compose(vertx -> deploy(vertx, config, configs));
+    OpenTelemetrySdk tracing = StackTracing.fromConfig(config, roles);
+    return start(config, configs, tracing);
+  }
+
+  /** Like {@link #start(StackConfig, Set)}, tracing into {@code tracing} (null: no tracing); closing closes it. */
+  public static Future<RunningStack> start(StackConfig config, Set<Role> roles, OpenTelemetrySdk tracing) {
+    return start(config, configs(config, roles), tracing);
+  }
+
+  private static Future<RunningStack> start(StackConfig config, Map<Role, JsonObject> configs, OpenTelemetrySdk tracing) {
+    return vertx(config, tracing)
+      .compose(vertx -> deploy(vertx, config, configs))
+      .map(running -> running.tracing(tracing))
+      .onFailure(failure -> {
+        if (tracing != null) {
+          tracing.close();
+        }
+      });
   }
 
   /** Each role's config object; validates them all before anything starts. */
@@ -41,12 +61,12 @@ public final class RunningStack {
     return configs;
   }
 
-  private static Future<Vertx> vertx(StackConfig config) {
+  private static Future<Vertx> vertx(StackConfig config, OpenTelemetry tracing) {
     if (!config.bool(LauncherSettings.CLUSTER)) {
-      return Future.succeededFuture(Vertx.vertx(new VertxOptions()));
+      return Future.succeededFuture(StackTracing.install(
+        StackMetrics.builder(StackTracing.options(new VertxOptions(), tracing), config), tracing).build());
     }
-    return Vertx.builder()
-      .with(Clustering.vertxOptions(config))
+    return StackTracing.install(StackMetrics.builder(StackTracing.options(Clustering.vertxOptions(config), tracing), config), tracing)
       .withClusterManager(Clustering.clusterManager(config))
       .buildClustered();
   }
@@ -69,8 +89,21 @@ public final class RunningStack {
     return roles;
   }
 
-  /** Undeploys every verticle (servers finish their in-flight requests, pools close) and closes Vert.x. */
+  private RunningStack tracing(OpenTelemetrySdk sdk) {
+    this.tracing = sdk;
+    return this;
+  }
+
+  /**
+   * Undeploys every verticle (servers finish their in-flight requests, pools close), closes Vert.x, then flushes
+   * and closes the tracing SDK.
+   */
   public Future<Void> close() {
-    return vertx.close();
+    return vertx.close().eventually(() -> {
+      if (tracing != null) {
+        tracing.close();
+      }
+      return Future.succeededFuture();
+    });
   }
 }

@@ -58,6 +58,7 @@ public final class StackMain {
   private static void run(CommandLine command, AtomicReference<Future<RunningStack>> stack,
                           AtomicReference<EmbeddedServers> embedded) throws Exception {
     StackConfig config = command.config();
+    logFormat(config, command);
     long started = System.nanoTime();
     RunningStack.configs(config, command.roles());
     LOG.info("Starting {}; roles {}", version(), names(command));
@@ -71,6 +72,15 @@ public final class StackMain {
     LOG.info("ready in {} ms{}: {}", (System.nanoTime() - started) / 1_000_000,
       running.vertx().isClustered() ? " (clustered, cluster " + config.get(LauncherSettings.CLUSTER_NAME) + ")" : "",
       String.join(", ", addresses(config, command)));
+  }
+
+  /** Checks {@code LOG_FORMAT} (logback read it already) and gives JSON lines the roles of this JVM. */
+  private static void logFormat(StackConfig config, CommandLine command) {
+    String format = config.get(LauncherSettings.LOG_FORMAT).trim().toLowerCase(java.util.Locale.ROOT);
+    if (!LogEncoder.TEXT.equals(format) && !LogEncoder.JSON.equals(format)) {
+      throw new IllegalArgumentException(LauncherSettings.LOG_FORMAT.name() + " must be text or json, got '" + format + "'");
+    }
+    LogEncoder.roles(String.join(",", command.roles().stream().map(Role::roleName).toList()));
   }
 
   /** Where each deployed service answers, the gateway's page first. */

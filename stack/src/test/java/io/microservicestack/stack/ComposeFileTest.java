@@ -157,4 +157,72 @@ class ComposeFileTest {
     assertThat(entrypoint).as("the jar's own cluster.xml: one copy").doesNotContain("vertx.hazelcast.config");
     assertThat(lines).as("the image jar is built without the embedded servers").anyMatch(l -> l.contains("-Dimage"));
   }
+
+  @Test
+  @DisplayName("Prometheus scrapes every role's /metrics on the port it listens on")
+  @SuppressWarnings("unchecked")
+  void prometheusScrapesEveryRole() throws Exception {
+    Map<String, Object> prometheus = new Yaml().load(Files.readString(COMPOSE.resolve("prometheus.yml")));
+    List<Map<String, Object>> jobs = (List<Map<String, Object>>) prometheus.get("scrape_configs");
+    List<String> targets = jobs.stream()
+      .flatMap(job -> ((List<Map<String, Object>>) job.get("static_configs")).stream())
+      .flatMap(config -> ((List<String>) config.get("targets")).stream()).toList();
+    assertThat(targets).containsExactlyInAnyOrder(
+      "gateway:" + config(services.get("gateway")).get(GatewayConfig.HTTP_PORT),
+      "user:" + config(services.get("user")).get(UserConfig.HTTP_PORT),
+      "slack:" + config(services.get("slack")).get(SlackConfig.HTTP_PORT),
+      "user-queue:" + config(services.get("user-queue")).get(UserConfig.QUEUE_HTTP_PORT));
+    assertThat(stackServices().keySet()).containsExactlyInAnyOrderElementsOf(
+      targets.stream().map(target -> target.substring(0, target.indexOf(':'))).toList());
+    assertThat(String.valueOf(services.get("prometheus").get("volumes"))).contains("./prometheus.yml:/etc/prometheus/prometheus.yml");
+  }
+
+  @Test
+  @DisplayName("Grafana gets the Prometheus data source and the dashboard from provisioning files it mounts")
+  @SuppressWarnings("unchecked")
+  void grafanaIsProvisioned() throws Exception {
+    String volumes = String.valueOf(services.get("grafana").get("volumes"));
+    assertThat(volumes).contains("./grafana/provisioning:/etc/grafana/provisioning", "./grafana/dashboards:/var/lib/grafana/dashboards");
+    Map<String, Object> datasources = new Yaml().load(Files.readString(COMPOSE.resolve("grafana/provisioning/datasources/prometheus.yml")));
+    Map<String, Object> source = ((List<Map<String, Object>>) datasources.get("datasources")).get(0);
+    assertThat(source).containsEntry("type", "prometheus").containsEntry("url", "http://prometheus:9090").containsEntry("uid", "prometheus");
+    Map<String, Object> providers = new Yaml().load(Files.readString(COMPOSE.resolve("grafana/provisioning/dashboards/stack.yml")));
+    Map<String, Object> provider = ((List<Map<String, Object>>) providers.get("providers")).get(0);
+    assertThat(((Map<String, Object>) provider.get("options")).get("path")).isEqualTo("/var/lib/grafana/dashboards");
+    assertThat(dashboardMetricNames()).contains("users_registered_total", "outbox_pending_rows", "feed_subscribers");
+  }
+
+  @Test
+  @DisplayName("Every role sends its spans to the compose Zipkin")
+  void rolesTraceToZipkin() {
+    assertThat(services).containsKey("zipkin");
+    stackServices().forEach((name, service) -> {
+      StackConfig config = config(service);
+      assertThat(config.get(LauncherSettings.OTEL_TRACES_EXPORTER)).as(name).isEqualTo("zipkin");
+      assertThat(config.get(LauncherSettings.OTEL_EXPORTER_ZIPKIN_ENDPOINT)).as(name).isEqualTo("http://zipkin:9411/api/v2/spans");
+    });
+  }
+
+  /** The metric names the Grafana dashboard's queries use (label names, functions and keywords left out). */
+  static Set<String> dashboardMetricNames() throws Exception {
+    io.vertx.core.json.JsonObject dashboard = new io.vertx.core.json.JsonObject(
+      Files.readString(COMPOSE.resolve("grafana/dashboards/microservice-stack.json")));
+    Set<String> names = new java.util.TreeSet<>();
+    for (Object panel : dashboard.getJsonArray("panels")) {
+      for (Object target : ((io.vertx.core.json.JsonObject) panel).getJsonArray("targets")) {
+        String expr = ((io.vertx.core.json.JsonObject) target).getString("expr")
+          .replaceAll("\\{[^}]*}", " ")
+          .replaceAll("\\[[^]]*]", " ")
+          .replaceAll("\\b(by|without|on|ignoring)\\s*\\([^)]*\\)", " ");
+        java.util.regex.Matcher identifier = java.util.regex.Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*(\\s*\\()?").matcher(expr);
+        while (identifier.find()) {
+          String token = identifier.group();
+          if (!token.endsWith("(") && !Set.of("by", "without", "on", "ignoring", "and", "or", "unless", "bool", "offset").contains(token)) {
+            names.add(token);
+          }
+        }
+      }
+    }
+    return names;
+  }
 }

@@ -2,6 +2,9 @@ package io.microservicestack.user;
 
 import com.rabbitmq.client.AMQP;
 import io.microservicestack.common.Amqp;
+import io.microservicestack.common.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -58,8 +61,12 @@ public final class OutboxRelay {
       SELECT id FROM outbox
       WHERE created_at < now() - interval '%d milliseconds' AND (claimed_until IS NULL OR claimed_until < now())
       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-    RETURNING id AS outbox_id, event_id, routing_key, payload""".formatted(CLAIM_MS, STALE_MS);
+    RETURNING id AS outbox_id, event_id, routing_key, traceparent, payload""".formatted(CLAIM_MS, STALE_MS);
   private static final String DELETE = "DELETE FROM outbox WHERE id = ANY($1)";
+  /** How often the relay counts the outbox for its gauges. */
+  static final long COUNT_MS = 5_000;
+  private static final String COUNT = "SELECT count(*) AS pending, "
+    + "coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS oldest FROM outbox";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -72,10 +79,13 @@ public final class OutboxRelay {
   private boolean stopped;
   private long sweepTimer = -1;
   private long deleteTimer = -1;
+  private long countTimer = -1;
+  private final OutboxMetrics metrics;
   /** Publishes and sweeps not finished yet, so that {@link #stop()} can let them finish. */
   private final Set<Future<?>> inFlight = new HashSet<>();
 
-  private OutboxRelay(Vertx vertx, Pool pool, String exchange) {
+  private OutboxRelay(Vertx vertx, Pool pool, String exchange, String role) {
+    this.metrics = new OutboxMetrics(role);
     this.vertx = vertx;
     this.pool = pool;
     this.exchange = exchange;
@@ -84,15 +94,17 @@ public final class OutboxRelay {
 
   /**
    * Starts a relay: its RabbitMQ client connects in the background (the relay does not wait for the broker;
-   * rows simply wait in the outbox), and the sweep runs every {@code relaySweepMs} once the schema is ready.
+   * rows simply wait in the outbox), and the sweep runs every {@code relaySweepMs} once the schema is ready; every
+   * {@value #COUNT_MS} ms it counts the outbox for its gauges ({@link OutboxMetrics}, labelled {@code role}).
    */
-  public static OutboxRelay start(Vertx vertx, Pool pool, UserConfig config, Future<?> schemaReady) {
-    OutboxRelay relay = new OutboxRelay(vertx, pool, config.eventsExchange());
+  public static OutboxRelay start(Vertx vertx, Pool pool, UserConfig config, Future<?> schemaReady, String role) {
+    OutboxRelay relay = new OutboxRelay(vertx, pool, config.eventsExchange(), role);
     relay.schemaReady = schemaReady;
     Amqp.start(vertx, Amqp.options(config.amqpUri(), config.amqpReconnectMs()), "outbox relay",
         client -> Amqp.declareTopicExchange(client, config.eventsExchange()).compose(v -> relay.confirms.attach(client)))
       .onSuccess(client -> relay.client = client);
     relay.sweepTimer = vertx.setPeriodic(config.relaySweepMs(), id -> relay.sweep());
+    relay.countTimer = vertx.setPeriodic(1, COUNT_MS, id -> relay.count());
     return relay;
   }
 
@@ -112,6 +124,7 @@ public final class OutboxRelay {
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(countTimer);
     return Future.join(List.copyOf(inFlight))
       .<Void>transform(ar -> deleteConfirmed())
       .<Void>transform(ar -> client == null ? Future.succeededFuture() : client.stop());
@@ -151,21 +164,50 @@ public final class OutboxRelay {
     });
   }
 
+  /** Refreshes the outbox gauges; a failed count leaves the last values. */
+  private void count() {
+    if (stopped || !schemaReady.succeeded()) {
+      return;
+    }
+    pool.query(COUNT).execute()
+      .onSuccess(rows -> {
+        var row = rows.iterator().next();
+        metrics.table(row.getLong("pending"), row.getDouble("oldest"));
+      })
+      .onFailure(e -> LOG.debug("Counting the outbox failed: {}", e.getMessage()));
+  }
+
   private <T> Future<T> track(Future<T> work) {
     inFlight.add(work);
     return work.onComplete(ar -> inFlight.remove(work));
   }
 
   private Future<Void> publish(RabbitMQClient rabbit, OutboxEvent event) {
+    // A producer span under the request that wrote the row; the consumers continue it from the headers.
+    Span span = Tracing.start(event.routingKey() + " publish", SpanKind.PRODUCER, event.traceparent());
+    span.setAttribute("messaging.system", "rabbitmq");
+    span.setAttribute("messaging.destination.name", exchange);
+    span.setAttribute("messaging.rabbitmq.destination.routing_key", event.routingKey());
+    span.setAttribute("messaging.message.id", event.eventId().toString());
     AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
       .contentType("application/json")
       .deliveryMode(2)
       .messageId(event.eventId().toString())
       .type(event.routingKey())
       .timestamp(new Date())
+      .headers(Tracing.withTraceparent(null, span))
       .build();
+    long start = System.nanoTime();
     return confirms.publish(rabbit, exchange, event.routingKey(), properties, Buffer.buffer(event.payload().encode()))
-      .timeout(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+      .timeout(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+      .andThen(ar -> {
+        Tracing.end(span, ar.cause());
+        if (ar.succeeded()) {
+          metrics.confirmed(start);
+        } else {
+          metrics.failed();
+        }
+      });
   }
 
   private void deleteSoon(long outboxId) {

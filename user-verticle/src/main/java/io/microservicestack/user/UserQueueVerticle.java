@@ -1,6 +1,8 @@
 package io.microservicestack.user;
 
 import io.microservicestack.common.Amqp;
+import io.microservicestack.common.ConsumerMetrics;
+import io.microservicestack.common.ConsumerMetrics.Outcome;
 import io.microservicestack.common.DeadLetters;
 import io.microservicestack.common.FieldErrors;
 import io.microservicestack.common.Params;
@@ -8,6 +10,7 @@ import io.microservicestack.common.Problem;
 import io.microservicestack.common.ProblemException;
 import io.microservicestack.common.ServiceHttp;
 import io.microservicestack.common.Topology;
+import io.microservicestack.common.Tracing;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -30,13 +33,17 @@ import org.slf4j.LoggerFactory;
  * <p>A valid command creates the user exactly as {@code POST /user} does (outbox event included; this verticle
  * runs its own relay). The same {@code requestId} twice creates one user. An invalid command or a duplicate
  * email is acked and parked in {@code user.dlq} with the reason. When PostgreSQL is down the command is
- * requeued after a pause, never lost.
+ * requeued after a pause, never lost. Each settled command counts in
+ * {@code events_consumed_total{consumer="user", outcome, reason}} (reasons: {@code invalid} and {@code conflict}
+ * for parked commands, {@code unavailable} for requeued ones).
  */
 public class UserQueueVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(UserQueueVerticle.class);
   private static final long RETRY_DELAY_MS = 1_000;
   private static final int REQUEST_ID_MAX = 128;
+  /** The {@code role} label of this verticle's meters. */
+  static final String ROLE = "user-queue";
 
   private UserConfig config;
   private Pool pool;
@@ -45,10 +52,12 @@ public class UserQueueVerticle extends VerticleBase {
   private RabbitMQClient client;
   private RabbitMQConsumer consumer;
   private HttpServer server;
+  private ConsumerMetrics consumed;
 
   @Override
   public Future<?> start() {
     config = UserConfig.fromJson(config());
+    consumed = new ConsumerMetrics(config.commandQueue(), ROLE);
     pool = Database.pool(vertx, config);
     return Database.migrateWhenReachable(vertx, config, UserVerticle.MIGRATION_RETRY_MS)
       .onSuccess(this::serve)
@@ -71,8 +80,8 @@ public class UserQueueVerticle extends VerticleBase {
   }
 
   private void serve(Future<Void> schemaReady) {
-    relay = config.relayEnabled() ? OutboxRelay.start(vertx, pool, config, schemaReady) : null;
-    users = new UserService(vertx.eventBus(), new UserRepository(pool, schemaReady), relay);
+    relay = config.relayEnabled() ? OutboxRelay.start(vertx, pool, config, schemaReady, ROLE) : null;
+    users = new UserService(vertx.eventBus(), new UserRepository(pool, schemaReady), relay, ROLE);
     // Consuming starts once the schema is ready and RabbitMQ answers; the verticle waits for neither.
     schemaReady
       .compose(v -> Amqp.start(vertx, Amqp.options(config.amqpUri(), config.amqpReconnectMs()), "user queue consumer", this::declareTopology))
@@ -95,19 +104,25 @@ public class UserQueueVerticle extends VerticleBase {
     }).mapEmpty();
   }
 
+  /** Settles one command, in a span that continues the message's {@code traceparent} header when it has one. */
   private void handle(RabbitMQMessage message) {
-    Future<Void> outcome;
+    Tracing.consume(vertx, config.commandQueue() + " process", Tracing.traceparent(message.properties().getHeaders()),
+        () -> create(message))
+      .recover(failure -> settleFailure(message, failure))
+      .onFailure(e -> LOG.warn("Could not settle a create-user command: {}", e.getMessage()));
+  }
+
+  private Future<Void> create(RabbitMQMessage message) {
     try {
       JsonObject command = new JsonObject(message.body());
-      outcome = users.create(validate(command), command.getString("requestId"))
-        .compose(user -> client.basicAck(message.envelope().getDeliveryTag(), false));
+      return users.createOnce(validate(command), command.getString("requestId"))
+        .compose(created -> client.basicAck(message.envelope().getDeliveryTag(), false)
+          .onSuccess(v -> consumed.count(created.event() == null ? Outcome.DUPLICATE : Outcome.STORED)));
     } catch (DecodeException e) {
-      outcome = Future.failedFuture(Problem.badRequest("The command is not a JSON object").exception());
+      return Future.failedFuture(Problem.badRequest("The command is not a JSON object").exception());
     } catch (ProblemException e) {
-      outcome = Future.failedFuture(e);
+      return Future.failedFuture(e);
     }
-    outcome.recover(failure -> settleFailure(message, failure))
-      .onFailure(e -> LOG.warn("Could not settle a create-user command: {}", e.getMessage()));
   }
 
   /** Rejected commands (4xx) are parked; anything else (the database down) is requeued after a pause. */
@@ -117,11 +132,13 @@ public class UserQueueVerticle extends VerticleBase {
         + (pe.problem().errors().isEmpty() ? "" : " " + pe.problem().errors());
       LOG.info("Parking a create-user command in {}: {}", Topology.dlq(config.commandQueue()), reason);
       return DeadLetters.publish(client, config.commandQueue(), message, reason)
-        .compose(v -> client.basicAck(message.envelope().getDeliveryTag(), false));
+        .compose(v -> client.basicAck(message.envelope().getDeliveryTag(), false))
+        .onSuccess(v -> consumed.count(Outcome.DEAD_LETTERED, pe.problem().status() == 409 ? "conflict" : "invalid"));
     }
     LOG.warn("A create-user command failed, requeueing it in {} ms: {}", RETRY_DELAY_MS, failure.getMessage());
     return vertx.timer(RETRY_DELAY_MS)
-      .compose(v -> client.basicNack(message.envelope().getDeliveryTag(), false, true));
+      .compose(v -> client.basicNack(message.envelope().getDeliveryTag(), false, true))
+      .onSuccess(v -> consumed.count(Outcome.RETRIED, "unavailable"));
   }
 
   /** The user to create, or a 400 problem naming every invalid field, {@code requestId} included. */

@@ -13,6 +13,8 @@ import io.vertx.sqlclient.Pool;
 public class UserVerticle extends VerticleBase {
 
   static final long MIGRATION_RETRY_MS = 2_000;
+  /** The {@code role} label of this verticle's meters. */
+  static final String ROLE = "user";
 
   private Pool pool;
   private OutboxRelay relay;
@@ -30,8 +32,8 @@ public class UserVerticle extends VerticleBase {
 
   private Future<?> serve(UserConfig config, Future<Void> schemaReady) {
     UserRepository repository = new UserRepository(pool, schemaReady);
-    relay = config.relayEnabled() ? OutboxRelay.start(vertx, pool, config, schemaReady) : null;
-    UserRoutes routes = new UserRoutes(new UserService(vertx.eventBus(), repository, relay), repository);
+    relay = config.relayEnabled() ? OutboxRelay.start(vertx, pool, config, schemaReady, ROLE) : null;
+    UserRoutes routes = new UserRoutes(new UserService(vertx.eventBus(), repository, relay, ROLE), repository);
     rpc = new UserRpc(repository);
     return Future.all(
       rpc.register(vertx.eventBus()),

@@ -1,0 +1,137 @@
+package io.microservicestack.stack;
+
+import io.microservicestack.common.testing.TestInfrastructure;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One user created through the gateway, in one JVM with every role, traced into memory: the spans of every hop
+ * form one trace, each under the hop that caused it.
+ */
+@DisplayName("Tracing, one JVM")
+class TracingTest {
+
+  private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private Vertx webhookVertx;
+  private HttpServer webhook;
+  private RunningStack stack;
+
+  @BeforeEach
+  void start() throws Exception {
+    webhookVertx = Vertx.vertx();
+    webhook = webhookVertx.createHttpServer().requestHandler(request -> request.response().end("ok")).listen(0, "127.0.0.1")
+      .await(10, TimeUnit.SECONDS);
+    String id = TestInfrastructure.unique("tracing");
+    Map<String, String> env = new HashMap<>(Map.of(
+      "PG_URI", TestInfrastructure.pgUri(), "REDIS_URI", TestInfrastructure.redisUri(), "AMQP_URI", TestInfrastructure.amqpUri(),
+      "GATEWAY_HTTP_PORT", String.valueOf(StackProcess.freePort()), "USER_HTTP_PORT", String.valueOf(StackProcess.freePort()),
+      "SLACK_HTTP_PORT", String.valueOf(StackProcess.freePort()), "USER_QUEUE_HTTP_PORT", "0",
+      "PG_SCHEMA", id, "EVENTS_EXCHANGE", id + ".events", "SLACK_QUEUE", id + ".slack"));
+    env.put("USER_QUEUE", id + ".user");
+    env.put("REDIS_KEY_PREFIX", id + ":");
+    env.put("SLACK_WEBHOOK_URL", "http://127.0.0.1:" + webhook.actualPort() + "/hook");
+    env.put("METRICS_ENABLED", "false");
+    StackConfig config = StackConfig.from(env);
+    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+      .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+      .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+      .build();
+    stack = RunningStack.start(config, Role.parse(List.of()), sdk).await(60, TimeUnit.SECONDS);
+    gateway = "http://127.0.0.1:" + config.get(io.microservicestack.gateway.GatewayConfig.HTTP_PORT);
+    slack = "http://127.0.0.1:" + config.get(io.microservicestack.slack.SlackConfig.HTTP_PORT);
+  }
+
+  private String gateway;
+  private String slack;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (stack != null) {
+      stack.close().await(30, TimeUnit.SECONDS);
+    }
+    webhookVertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  @DisplayName("POST /user on the gateway is one trace: gateway, proxy, user service, SQL insert, publish, slack consumer, webhook")
+  void oneTracePerUser() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(() -> StackProcess.get(slack + "/health").statusCode() == 200);
+    spans.reset();
+
+    HttpResponse<String> created = StackProcess.postJson(gateway + "/user",
+      "{\"name\": \"traced\", \"email\": \"" + TestInfrastructure.unique("traced") + "@example.com\"}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+      assertThat(find(span -> span.getKind() == SpanKind.CLIENT && String.valueOf(url(span)).endsWith("/hook"))).as(dump()).isNotNull());
+
+    SpanData gatewayServer = find(span -> span.getKind() == SpanKind.SERVER && !span.getParentSpanContext().isValid());
+    assertThat(gatewayServer).as(dump()).isNotNull();
+    String trace = gatewayServer.getTraceId();
+    SpanData proxy = find(span -> span.getKind() == SpanKind.CLIENT && isChildOf(span, gatewayServer));
+    SpanData userServer = find(span -> span.getKind() == SpanKind.SERVER && isChildOf(span, proxy));
+    SpanData insert = find(span -> span.getKind() == SpanKind.CLIENT && isChildOf(span, userServer)
+      && "postgresql".equals(attribute(span, "db.system"))
+      && String.valueOf(attribute(span, "db.query.text")).contains("INSERT INTO users"));
+    SpanData publish = find(span -> span.getKind() == SpanKind.PRODUCER && isChildOf(span, userServer));
+    SpanData consume = find(span -> span.getKind() == SpanKind.CONSUMER && isChildOf(span, publish));
+    SpanData webhookCall = find(span -> span.getKind() == SpanKind.CLIENT && isChildOf(span, consume)
+      && String.valueOf(url(span)).endsWith("/hook"));
+    assertThat(java.util.Arrays.asList(proxy, userServer, insert, publish, consume, webhookCall).stream().filter(Objects::isNull).count())
+      .as("every hop has its span under the previous one:\n" + dump()).isZero();
+    assertThat(List.of(gatewayServer, proxy, userServer, insert, publish, consume, webhookCall))
+      .allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(trace));
+    assertThat(consume.getName()).contains(".slack");
+    assertThat(find(span -> "redis".equals(attribute(span, "db.system")) && isChildOf(span, consume))).as("the Redis write").isNotNull();
+  }
+
+  private SpanData find(Predicate<SpanData> predicate) {
+    return spans.getFinishedSpanItems().stream().filter(predicate).findFirst().orElse(null);
+  }
+
+  private static boolean isChildOf(SpanData span, SpanData parent) {
+    return parent != null && span.getParentSpanId().equals(parent.getSpanId()) && span.getTraceId().equals(parent.getTraceId());
+  }
+
+  private static Object url(SpanData span) {
+    Object url = attribute(span, "http.url");
+    return url != null ? url : attribute(span, "url.full");
+  }
+
+  private static Object attribute(SpanData span, String key) {
+    return span.getAttributes().get(AttributeKey.stringKey(key));
+  }
+
+  private String dump() {
+    return spans.getFinishedSpanItems().stream()
+      .map(span -> span.getKind() + " " + span.getName() + " trace=" + span.getTraceId().substring(0, 8) + " id=" + span.getSpanId()
+        + " parent=" + span.getParentSpanId() + " " + span.getAttributes().asMap())
+      .collect(Collectors.joining("\n"));
+  }
+}
