@@ -10,7 +10,12 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import com.rabbitmq.client.AMQP;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQOptions;
 import io.vertx.core.http.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,6 +59,7 @@ class TracingTest {
       "SLACK_HTTP_PORT", String.valueOf(StackProcess.freePort()), "USER_QUEUE_HTTP_PORT", "0",
       "PG_SCHEMA", id, "EVENTS_EXCHANGE", id + ".events", "SLACK_QUEUE", id + ".slack"));
     env.put("USER_QUEUE", id + ".user");
+    queue = id + ".user";
     env.put("REDIS_KEY_PREFIX", id + ":");
     env.put("SLACK_WEBHOOK_URL", "http://127.0.0.1:" + webhook.actualPort() + "/hook");
     env.put("METRICS_ENABLED", "false");
@@ -69,6 +75,7 @@ class TracingTest {
 
   private String gateway;
   private String slack;
+  private String queue;
 
   @AfterEach
   void stop() throws Exception {
@@ -109,6 +116,33 @@ class TracingTest {
       .allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(trace));
     assertThat(consume.getName()).contains(".slack");
     assertThat(find(span -> "redis".equals(attribute(span, "db.system")) && isChildOf(span, consume))).as("the Redis write").isNotNull();
+  }
+
+  @Test
+  @DisplayName("A create-user command put on the user queue with a traceparent header continues that trace: consume, SQL insert, publish")
+  void commandContinuesItsTrace() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(() -> StackProcess.get(gateway + "/health").statusCode() == 200);
+    spans.reset();
+    String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+    RabbitMQClient producer = RabbitMQClient.create(webhookVertx, new RabbitMQOptions().setUri(TestInfrastructure.amqpUri()));
+    producer.start().await(10, TimeUnit.SECONDS);
+    try {
+      String command = new JsonObject().put("name", "queued").put("email", TestInfrastructure.unique("queued") + "@example.com")
+        .put("requestId", TestInfrastructure.unique("req")).encode();
+      AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().contentType("application/json")
+        .headers(Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")).build();
+      producer.basicPublish("", queue, properties, Buffer.buffer(command)).await(10, TimeUnit.SECONDS);
+    } finally {
+      producer.stop().await(10, TimeUnit.SECONDS);
+    }
+
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+      assertThat(find(span -> span.getTraceId().equals(traceId) && span.getKind() == SpanKind.PRODUCER)).as(dump()).isNotNull());
+    SpanData consume = find(span -> span.getTraceId().equals(traceId) && span.getKind() == SpanKind.CONSUMER
+      && "00f067aa0ba902b7".equals(span.getParentSpanId()));
+    assertThat(consume).as("the user-queue consumer's span, under the producer's:\n" + dump()).isNotNull();
+    assertThat(find(span -> span.getTraceId().equals(traceId) && "postgresql".equals(attribute(span, "db.system"))
+      && String.valueOf(attribute(span, "db.query.text")).contains("INSERT INTO users"))).as("the SQL insert, same trace").isNotNull();
   }
 
   private SpanData find(Predicate<SpanData> predicate) {
