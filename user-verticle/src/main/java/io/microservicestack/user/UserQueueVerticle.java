@@ -3,8 +3,8 @@ package io.microservicestack.user;
 import io.microservicestack.common.Amqp;
 import io.microservicestack.common.DeadLetters;
 import io.microservicestack.common.FieldErrors;
+import io.microservicestack.common.JsonBody;
 import io.microservicestack.common.Params;
-import io.microservicestack.common.Problem;
 import io.microservicestack.common.ProblemException;
 import io.microservicestack.common.ServiceHttp;
 import io.microservicestack.common.Topology;
@@ -13,7 +13,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
@@ -98,11 +97,11 @@ public class UserQueueVerticle extends VerticleBase {
   private void handle(RabbitMQMessage message) {
     Future<Void> outcome;
     try {
-      JsonObject command = new JsonObject(message.body());
-      outcome = users.create(validate(command), command.getString("requestId"))
-        .compose(user -> client.basicAck(message.envelope().getDeliveryTag(), false));
-    } catch (DecodeException e) {
-      outcome = Future.failedFuture(Problem.badRequest("The command is not a JSON object").exception());
+      JsonObject command = JsonBody.object(message.body(), "The command");
+      NewUser user = validate(command);
+      String requestId = Params.text("requestId", command.getValue("requestId"), REQUEST_ID_MAX, new FieldErrors());
+      outcome = users.create(user, requestId)
+        .compose(created -> client.basicAck(message.envelope().getDeliveryTag(), false));
     } catch (ProblemException e) {
       outcome = Future.failedFuture(e);
     }
