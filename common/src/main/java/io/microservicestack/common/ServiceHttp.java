@@ -28,6 +28,16 @@ public final class ServiceHttp {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceHttp.class);
   /** How long a stopping server lets in-flight requests finish. */
   public static final long SHUTDOWN_GRACE_SECONDS = 10;
+  /**
+   * The longest request line ({@code METHOD URI HTTP/1.1}) in bytes; a longer one is answered 414 URI Too Long.
+   * Netty's default, kept on purpose: the longest URI of the API (a feed position or a paging query) is far shorter.
+   */
+  public static final int MAX_INITIAL_LINE_BYTES = 4_096;
+  /**
+   * The most all request headers together may hold, in bytes; more is answered 431 Request Header Fields Too Large.
+   * Room for a bearer token of several KiB and the usual browser headers.
+   */
+  public static final int MAX_HEADER_BYTES = 8_192;
   private static final JsonObject LIVE = new JsonObject().put("status", "UP");
 
   private ServiceHttp() {
@@ -49,6 +59,15 @@ public final class ServiceHttp {
     return router;
   }
 
+  /** Options for a server on {@code host:port} with the request limits every service shares. */
+  public static HttpServerOptions serverOptions(String host, int port) {
+    return new HttpServerOptions()
+      .setHost(host)
+      .setPort(port)
+      .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
+      .setMaxHeaderSize(MAX_HEADER_BYTES);
+  }
+
   /**
    * Listens with {@code options} (port 0 picks a free one) and logs the bound port. A port that is taken fails
    * with one sentence naming the service, the address and the setting to change.
@@ -64,9 +83,9 @@ public final class ServiceHttp {
       .onSuccess(server -> LOG.info("{} listening on http://{}:{}", service, options.getHost(), server.actualPort()));
   }
 
-  /** Listens on {@code host:port} with the default options. */
+  /** Listens on {@code host:port} with {@link #serverOptions}. */
   public static Future<HttpServer> listen(Vertx vertx, Router router, String service, String host, int port, Setting portSetting) {
-    return listen(vertx, new HttpServerOptions().setHost(host).setPort(port), router, service, portSetting);
+    return listen(vertx, serverOptions(host, port), router, service, portSetting);
   }
 
   /** Stops accepting connections and lets in-flight requests finish (bounded by {@link #SHUTDOWN_GRACE_SECONDS}). */

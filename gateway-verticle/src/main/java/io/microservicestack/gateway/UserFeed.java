@@ -35,6 +35,7 @@ public final class UserFeed {
   private final GatewayConfig config;
   private final FeedHistory history;
   private final FeedTail tail;
+  private final ClientLimit perClient;
   /** Only touched on this verticle's event loop. */
   private final Set<FeedClient> clients = new LinkedHashSet<>();
   private long pingTimer = -1;
@@ -45,6 +46,7 @@ public final class UserFeed {
     this.config = config;
     this.history = new FeedHistory(rpc);
     this.tail = new FeedTail(vertx, rpc, config.feedPollMs(), this::fanOut);
+    this.perClient = new ClientLimit(vertx, config.wsMaxPerClient());
   }
 
   /** Starts following the feed and the ping timer; completes once the announcements are subscribed. */
@@ -63,9 +65,17 @@ public final class UserFeed {
     if (stopped) {
       throw Problem.unavailable("The gateway is shutting down").exception();
     }
+    String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    if (!perClient.tryAcquire(address)) {
+      throw Problem.of(429, "Too Many Requests", "A client address may hold at most " + perClient.max()
+        + " websockets open at once (WS_MAX_PER_CLIENT)").exception();
+    }
     request.toWebSocket()
-      .onSuccess(ws -> accept(ws, asked))
-      .onFailure(failure -> LOG.debug("Websocket handshake failed: {}", failure.getMessage()));
+      .onSuccess(ws -> accept(ws, asked, () -> perClient.release(address)))
+      .onFailure(failure -> {
+        perClient.release(address);
+        LOG.debug("Websocket handshake failed: {}", failure.getMessage());
+      });
   }
 
   /** Number of websockets currently subscribed. */
@@ -90,14 +100,16 @@ public final class UserFeed {
       .recover(failure -> Future.succeededFuture());
   }
 
-  private void accept(ServerWebSocket ws, FeedRequest asked) {
+  private void accept(ServerWebSocket ws, FeedRequest asked, Runnable released) {
     if (stopped) {
+      ws.closeHandler(v -> released.run());
       ws.close(FeedClient.GOING_AWAY, "gateway shutting down");
       return;
     }
     FeedClient client = new FeedClient(ws, asked, config.wsMaxBuffered(), history);
     clients.add(client);
     ws.closeHandler(v -> {
+      released.run();
       client.closed();
       clients.remove(client);
     });
