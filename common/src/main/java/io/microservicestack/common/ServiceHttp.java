@@ -6,7 +6,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
@@ -39,13 +41,20 @@ public final class ServiceHttp {
    */
   public static final int MAX_HEADER_BYTES = 8_192;
   private static final JsonObject LIVE = new JsonObject().put("status", "UP");
+  /** Liveness for probes: 200 while the process serves HTTP. */
+  public static final String LIVE_PATH = "/health/live";
+  /** Readiness for probes: 200 when the service's own dependencies answer, 503 naming those that do not. */
+  public static final String READY_PATH = "/health/ready";
 
   private ServiceHttp() {
   }
 
-  /** A router with the shared routes; {@code readiness} holds the service's dependency checks. */
+  /**
+   * A router with the shared routes; {@code readiness} holds the service's dependency checks ({@link #withCluster}
+   * adds the cluster's).
+   */
   public static Router router(Vertx vertx, HealthChecks readiness) {
-    HealthCheckHandler ready = HealthCheckHandler.createWithHealthChecks(readiness);
+    HealthCheckHandler ready = HealthCheckHandler.createWithHealthChecks(withCluster(vertx, readiness));
     return router(vertx, ready, ready);
   }
 
@@ -53,8 +62,8 @@ public final class ServiceHttp {
   public static Router router(Vertx vertx, Handler<RoutingContext> ready, Handler<RoutingContext> health) {
     Router router = ProblemHandler.installOn(Router.router(vertx));
     router.get("/ping").respond(ctx -> Future.succeededFuture(Rpc.pong()));
-    router.get("/health/live").respond(ctx -> Future.succeededFuture(LIVE));
-    router.get("/health/ready").handler(ready);
+    router.get(LIVE_PATH).respond(ctx -> Future.succeededFuture(LIVE));
+    router.get(READY_PATH).handler(ready);
     router.get("/health").handler(health);
     return router;
   }
@@ -66,6 +75,19 @@ public final class ServiceHttp {
       .setPort(port)
       .setMaxInitialLineLength(MAX_INITIAL_LINE_BYTES)
       .setMaxHeaderSize(MAX_HEADER_BYTES);
+  }
+
+  /**
+   * Adds a {@code cluster} check to {@code checks} when {@code vertx} is clustered: DOWN once the cluster manager is
+   * no longer active (left or lost the cluster), when the event bus no longer reaches the other roles.
+   */
+  public static HealthChecks withCluster(Vertx vertx, HealthChecks checks) {
+    if (vertx.isClustered() && vertx instanceof VertxInternal internal) {
+      checks.register("cluster", promise -> promise.complete(internal.clusterManager() != null && internal.clusterManager().isActive()
+        ? Status.OK()
+        : Status.KO(new JsonObject().put("error", "not a member of the cluster"))));
+    }
+    return checks;
   }
 
   /**
