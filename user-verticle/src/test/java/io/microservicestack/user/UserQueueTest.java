@@ -121,6 +121,8 @@ class UserQueueTest {
 
     await("the invalid command parked").atMost(Duration.ofSeconds(10)).until(() -> parkedReason(invalid.encode()) != null);
     assertThat(parkedReason(invalid.encode())).contains("400").contains("email").contains("name");
+    assertThat(parked.received.stream().filter(m -> m.body().toString().equals(invalid.encode())).findFirst().orElseThrow()
+      .properties().getMessageId()).as("the id the dead-letter tool names it by").isNotBlank();
     assertThat(usersWithEmail("not-an-email")).isZero();
   }
 
