@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * instance accepted (the frame is encoded once for all of them), and one timer pings them all every
  * {@code wsPingIntervalMs}. A websocket is subscribed before its handshake response is written, so it gets every
  * user released after it connected; what it asked to catch up on is replayed first ({@link FeedClient}). The query
- * is checked before the upgrade: a bad one is a 400 problem ({@link FeedRequest}).
+ * is checked before the upgrade: a bad one is a 400 problem ({@link FeedRequest}); a client address that holds
+ * {@code wsMaxPerClient} websockets already (when set) gets a 429 problem.
  */
 public final class UserFeed {
 
