@@ -8,6 +8,7 @@ import io.vertx.rabbitmq.RabbitMQMessage;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Parks a message the application cannot process in its queue's dead-letter queue ({@link Topology#dlq}).
@@ -38,7 +39,10 @@ public final class DeadLetters {
     }
   }
 
-  /** The original properties, persistent, with the reason and the original queue added to the headers. */
+  /**
+   * The original properties, persistent, with the reason and the original queue added to the headers, and a random
+   * {@code message-id} when the message had none.
+   */
   public static AMQP.BasicProperties withReason(BasicProperties properties, String queue, String reason) {
     AMQP.BasicProperties original = properties instanceof AMQP.BasicProperties p ? p : new AMQP.BasicProperties();
     Map<String, Object> headers = new HashMap<>();
@@ -47,6 +51,9 @@ public final class DeadLetters {
     }
     headers.put(Topology.REASON_HEADER, reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason);
     headers.put("x-original-queue", queue);
-    return original.builder().headers(headers).deliveryMode(2).build();
+    // the dead-letter tool names a parked message by its message-id: give one to a message that came without
+    String messageId = original.getMessageId() == null || original.getMessageId().isBlank()
+      ? UUID.randomUUID().toString() : original.getMessageId();
+    return original.builder().headers(headers).messageId(messageId).deliveryMode(2).build();
   }
 }

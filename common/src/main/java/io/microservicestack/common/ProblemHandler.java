@@ -27,14 +27,16 @@ public final class ProblemHandler implements Handler<RoutingContext> {
   }
 
   /**
-   * Makes every error of {@code router} problem+json: failures of its routes, and the 404 / 405 it answers
-   * itself when no route matches.
+   * Makes every error of {@code router} problem+json: failures of its routes, the 404 / 405 it answers itself when
+   * no route matches, and the 400 it answers itself for a path it cannot decode (a stray {@code %}).
    */
   public static Router installOn(Router router) {
     ProblemHandler handler = create();
     router.route().failureHandler(handler);
     router.errorHandler(404, handler);
     router.errorHandler(405, handler);
+    // no route ran, so the context has neither a failure nor a status to read: name the only cause there is
+    router.errorHandler(400, ctx -> send(ctx.response(), Problem.badRequest("The request path is not valid percent-encoded text")));
     return router;
   }
 

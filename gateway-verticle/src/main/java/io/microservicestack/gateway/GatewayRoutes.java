@@ -33,8 +33,10 @@ final class GatewayRoutes {
   }
 
   Router router(Vertx vertx) {
-    // Ready as soon as it serves: the gateway answers 503/504 itself for an upstream that is away.
-    HealthChecks readiness = HealthChecks.create(vertx).register("feed", promise -> promise.complete(Status.OK()));
+    // Ready as soon as it serves (and, clustered, while in the cluster): the gateway answers 503/504 itself for an
+    // upstream that is away, and taking every gateway out of a load balancer for it would only make that worse.
+    HealthChecks readiness = ServiceHttp.withCluster(vertx,
+      HealthChecks.create(vertx).register("feed", promise -> promise.complete(Status.OK())));
     Router router = ServiceHttp.router(vertx, HealthCheckHandler.createWithHealthChecks(readiness), health);
     router.get("/ws/users").handler(feed::upgrade);
     proxies.mount(router);

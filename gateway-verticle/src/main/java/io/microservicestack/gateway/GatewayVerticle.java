@@ -27,6 +27,8 @@ public class GatewayVerticle extends VerticleBase {
 
   /** The {@code role} label of the gateway's meters. */
   static final String ROLE = "gateway";
+  /** The largest websocket frame or message a client may send; the feed expects none but control frames. */
+  public static final int MAX_WEBSOCKET_MESSAGE_BYTES = 1_024;
 
   private ProxyRoutes proxies;
   private HealthRoute health;
@@ -71,11 +73,12 @@ public class GatewayVerticle extends VerticleBase {
   }
 
   private static HttpServerOptions serverOptions(GatewayConfig config) {
-    return new HttpServerOptions()
-      .setHost(config.httpHost())
-      .setPort(config.httpPort())
+    return ServiceHttp.serverOptions(config.httpHost(), config.httpPort())
       // The edge starts a trace for every request (when tracing is on), continuing a client's traceparent if sent.
       .setTracingPolicy(TracingPolicy.ALWAYS)
+      // The feed reads nothing from a client but control frames: a data frame or message over 1 KiB closes it (1009).
+      .setMaxWebSocketFrameSize(MAX_WEBSOCKET_MESSAGE_BYTES)
+      .setMaxWebSocketMessageSize(MAX_WEBSOCKET_MESSAGE_BYTES)
       // Deflate would keep a compression context per websocket and compress every frame once per client.
       .setPerMessageWebSocketCompressionSupported(false)
       .setPerFrameWebSocketCompressionSupported(false)

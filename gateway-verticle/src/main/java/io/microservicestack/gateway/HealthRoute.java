@@ -1,12 +1,14 @@
 package io.microservicestack.gateway;
 
 import io.microservicestack.common.Addresses;
+import io.microservicestack.common.ServiceHttp;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.CheckResult;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -16,21 +18,25 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /health}: pings every service the gateway depends on, in parallel, and answers in the original
+ * {@code GET /health}: asks every service the gateway depends on, in parallel, and answers in the original
  * project's format plus an overall status:
  * <pre>{"status": "UP", "user": {"time": 24, "response": "pong"}, "slack": {"time": 50, "response": "pong"},
  *  "userRpc": {"time": 2, "response": "pong"}}</pre>
- * 200 when every ping answered, 503 when one did not; that entry then has {@code "error"} instead of {@code "response"}.
+ * 200 when every service is well, 503 when one is not; that entry then has {@code "error"} instead of
+ * {@code "response"}, saying what is wrong (e.g. {@code "not ready: postgres DOWN (Connection refused)"}).
  *
- * <p>What is pinged: {@code user} and {@code slack} are {@code GET /ping} on the configured upstreams (what the
- * proxied routes go to); {@code userRpc} is {@code users.ping} over the event bus (what {@code GET /users...} and
- * the websocket feed's history go to). Each ping is a vertx-health-check procedure with its own
- * {@code healthTimeoutMs}, so the answer never takes much longer than that.
+ * <p>What is asked: {@code user} and {@code slack} are {@code GET /health/ready} on the configured upstreams (what
+ * the proxied routes go to): a service that answers but whose own dependencies are down (PostgreSQL for user; Redis
+ * or RabbitMQ for slack) answers 503 there and is reported not well, since its requests would fail too. A ready
+ * service's entry keeps the original {@code "response": "pong"}. {@code userRpc} is {@code users.ping} over the
+ * event bus (what {@code GET /users...} and the websocket feed's history go to). Each check is a vertx-health-check
+ * procedure with its own {@code healthTimeoutMs}, so the answer never takes much longer than that.
  */
 final class HealthRoute implements Handler<RoutingContext> {
 
@@ -51,9 +57,9 @@ final class HealthRoute implements Handler<RoutingContext> {
     // tryComplete: the procedure's own timeout may have failed the promise already.
     this.checks = HealthChecks.create(vertx)
       .register("user", timeoutMs,
-        promise -> httpPing(config.userHost(), config.userPort()).onSuccess(promise::tryComplete))
+        promise -> httpReady(config.userHost(), config.userPort()).onSuccess(promise::tryComplete))
       .register("slack", timeoutMs,
-        promise -> httpPing(config.slackHost(), config.slackPort()).onSuccess(promise::tryComplete))
+        promise -> httpReady(config.slackHost(), config.slackPort()).onSuccess(promise::tryComplete))
       .register("userRpc", timeoutMs,
         promise -> busPing(Addresses.USERS_PING).onSuccess(promise::tryComplete));
   }
@@ -89,24 +95,37 @@ final class HealthRoute implements Handler<RoutingContext> {
     return new JsonObject().put("time", timeoutMs).put("error", "no answer within " + timeoutMs + " ms");
   }
 
-  private Future<Status> httpPing(String host, int port) {
+  private Future<Status> httpReady(String host, int port) {
     long start = System.nanoTime();
-    return client.get(port, host, "/ping")
+    return client.get(port, host, ServiceHttp.READY_PATH)
       .timeout(timeoutMs)
       .send()
-      .map(response -> httpStatus(start, response))
+      .map(response -> readiness(start, response))
       .recover(failure -> Future.succeededFuture(down(start, failure)));
   }
 
-  private static Status httpStatus(long start, HttpResponse<Buffer> response) {
-    if (response.statusCode() != 200) {
+  /** 200: ready ("pong", as the original ping answered); 503: which of its dependencies are down, and why. */
+  private static Status readiness(long start, HttpResponse<Buffer> response) {
+    if (response.statusCode() == 200) {
+      return up(start, "pong");
+    }
+    if (response.statusCode() != 503) {
       return down(start, "answered HTTP " + response.statusCode());
     }
+    List<String> down = new ArrayList<>();
     try {
-      return up(start, response.bodyAsJsonObject().getValue("response"));
+      JsonArray checks = response.bodyAsJsonObject().getJsonArray("checks", new JsonArray());
+      for (Object item : checks) {
+        if (item instanceof JsonObject check && !"UP".equals(check.getString("status"))) {
+          JsonObject data = check.getJsonObject("data", new JsonObject());
+          down.add(check.getString("id") + " " + check.getString("status")
+            + (data.getValue("error") == null ? "" : " (" + data.getValue("error") + ")"));
+        }
+      }
     } catch (RuntimeException e) {
-      return down(start, "answered a body that is not a JSON object");
+      // not the health-check format: the status says enough
     }
+    return down(start, "not ready" + (down.isEmpty() ? "" : ": " + String.join(", ", down)));
   }
 
   private Future<Status> busPing(String address) {

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * instance accepted (the frame is encoded once for all of them), and one timer pings them all every
  * {@code wsPingIntervalMs}. A websocket is subscribed before its handshake response is written, so it gets every
  * user released after it connected; what it asked to catch up on is replayed first ({@link FeedClient}). The query
- * is checked before the upgrade: a bad one is a 400 problem ({@link FeedRequest}). Meters: {@link FeedMetrics}.
+ * is checked before the upgrade: a bad one is a 400 problem ({@link FeedRequest}); a client address that holds
+ * {@code wsMaxPerClient} websockets already (when set) gets a 429 problem. Meters: {@link FeedMetrics}.
  */
 public final class UserFeed {
 
@@ -36,6 +37,7 @@ public final class UserFeed {
   private final FeedHistory history;
   private final FeedTail tail;
   private final FeedMetrics metrics = new FeedMetrics();
+  private final ClientLimit perClient;
   /** Only touched on this verticle's event loop. */
   private final Set<FeedClient> clients = new LinkedHashSet<>();
   private long pingTimer = -1;
@@ -46,6 +48,7 @@ public final class UserFeed {
     this.config = config;
     this.history = new FeedHistory(rpc);
     this.tail = new FeedTail(vertx, rpc, config.feedPollMs(), this::fanOut);
+    this.perClient = new ClientLimit(vertx, config.wsMaxPerClient());
   }
 
   /** Starts following the feed and the ping timer; completes once the announcements are subscribed. */
@@ -64,9 +67,17 @@ public final class UserFeed {
     if (stopped) {
       throw Problem.unavailable("The gateway is shutting down").exception();
     }
+    String address = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    if (!perClient.tryAcquire(address)) {
+      throw Problem.of(429, "Too Many Requests", "A client address may hold at most " + perClient.max()
+        + " websockets open at once (WS_MAX_PER_CLIENT)").exception();
+    }
     request.toWebSocket()
-      .onSuccess(ws -> accept(ws, asked))
-      .onFailure(failure -> LOG.debug("Websocket handshake failed: {}", failure.getMessage()));
+      .onSuccess(ws -> accept(ws, asked, () -> perClient.release(address)))
+      .onFailure(failure -> {
+        perClient.release(address);
+        LOG.debug("Websocket handshake failed: {}", failure.getMessage());
+      });
   }
 
   /** Number of websockets currently subscribed. */
@@ -91,8 +102,9 @@ public final class UserFeed {
       .recover(failure -> Future.succeededFuture());
   }
 
-  private void accept(ServerWebSocket ws, FeedRequest asked) {
+  private void accept(ServerWebSocket ws, FeedRequest asked, Runnable released) {
     if (stopped) {
+      ws.closeHandler(v -> released.run());
       ws.close(FeedClient.GOING_AWAY, "gateway shutting down");
       return;
     }
@@ -101,6 +113,7 @@ public final class UserFeed {
     metrics.subscribed();
     ws.closeHandler(v -> {
       metrics.unsubscribed();
+      released.run();
       client.closed();
       clients.remove(client);
     });

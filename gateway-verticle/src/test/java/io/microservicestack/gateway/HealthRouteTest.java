@@ -107,7 +107,28 @@ class HealthRouteTest {
 
   private static Router pong(Vertx vertx) {
     Router router = Router.router(vertx);
-    router.get("/ping").handler(ctx -> ctx.json(new JsonObject().put("response", "pong")));
+    router.get("/health/ready").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     return router;
+  }
+
+  @Test
+  @DisplayName("When the user service answers but is not ready (its database is down), it answers 503 with the reason for user.")
+  void upstreamNotReady() {
+    registerBusPing();
+    Router notReady = Router.router(vertx);
+    notReady.get("/ping").handler(ctx -> ctx.json(new JsonObject().put("response", "pong")));
+    notReady.get("/health/ready").handler(ctx -> ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+      .end(new JsonObject().put("status", "DOWN").put("checks", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("id", "postgres").put("status", "DOWN").put("data", new JsonObject().put("error", "Connection refused"))))
+        .encode()));
+    int notReadyPort = GatewayFixture.fakeServer(vertx, notReady).actualPort();
+
+    HttpResponse<Buffer> response = health(new JsonObject().put("userPort", notReadyPort));
+
+    assertThat(response.statusCode()).isEqualTo(503);
+    JsonObject user = response.bodyAsJsonObject().getJsonObject("user");
+    assertThat(user.fieldNames()).containsExactlyInAnyOrder("time", "error");
+    assertThat(user.getString("error")).isEqualTo("not ready: postgres DOWN (Connection refused)");
+    assertThat(response.bodyAsJsonObject().getJsonObject("slack").getString("response")).isEqualTo("pong");
   }
 }

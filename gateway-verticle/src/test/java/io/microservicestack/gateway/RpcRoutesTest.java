@@ -129,6 +129,8 @@ class RpcRoutesTest {
     "limit=0, limit",
     "limit=101, limit",
     "limit=1.5, limit",
+    "after=9223372036854775808, after",
+    "limit=%00, limit",
   })
   @DisplayName("GET /users with an invalid after or limit answers a 400 validation problem naming the field, without asking the user service.")
   void listUsersValidation(String query, String field) {

@@ -43,7 +43,7 @@ public record SlackMessage(String id, String channel, String message, Instant cr
   public static SlackMessage fromRequest(JsonObject body) {
     FieldErrors errors = new FieldErrors();
     String channel = Params.text("channel", body.getValue("channel"), MAX_CHANNEL_LENGTH, errors);
-    String message = Params.text("message", body.getValue("message"), MAX_MESSAGE_LENGTH, errors);
+    String message = Params.multiline("message", body.getValue("message"), MAX_MESSAGE_LENGTH, errors);
     errors.throwIfAny();
     return create(channel, message);
   }

@@ -3,14 +3,14 @@ package io.microservicestack.slack;
 import io.microservicestack.common.ConsumerMetrics;
 import io.microservicestack.common.ConsumerMetrics.Outcome;
 import io.microservicestack.common.DeadLetters;
+import io.microservicestack.common.JsonBody;
+import io.microservicestack.common.ProblemException;
 import io.microservicestack.common.Topology;
 import io.microservicestack.common.Tracing;
 import io.microservicestack.common.UserCreated;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQConsumer;
@@ -72,9 +72,9 @@ final class UserCreatedHandler {
   static UserCreated parse(Buffer body) {
     Object json;
     try {
-      json = body == null || body.length() == 0 ? null : Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new IllegalArgumentException("the body is not JSON");
+      json = body == null || body.length() == 0 ? null : JsonBody.decode(body, "the body");
+    } catch (ProblemException e) {
+      throw new IllegalArgumentException(e.problem().detail());
     }
     return UserCreated.fromJson(json instanceof JsonObject object ? object : null);
   }

@@ -1,5 +1,7 @@
 package io.microservicestack.slack;
 
+import io.microservicestack.common.testing.BadBodies;
+import io.microservicestack.common.testing.BadBodies.BadBody;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -19,8 +21,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static io.microservicestack.slack.SlackTestSupport.await;
@@ -129,6 +133,49 @@ class MessageRoutesTest {
     JsonObject problem = problem(postJson(client, port, body), 400);
 
     assertThat(problem.getString("title")).isEqualTo("Bad Request");
+  }
+
+  static Stream<BadBody> badBodies() {
+    int cases = BadBodies.of(new JsonObject().put("channel", "#a").put("message", "hello"), "message").size();
+    // each case with a channel of its own, so that "nothing was stored" is that channel staying empty
+    return IntStream.range(0, cases).mapToObj(i ->
+      BadBodies.of(new JsonObject().put("channel", channel()).put("message", "hello"), "message").get(i));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badBodies")
+  @DisplayName("POST / answers 400 to a body a strict JSON parser or UTF-8 decoder refuses, or a message with a refused character, and stores nothing")
+  void postRefusesBadBodies(BadBody body) {
+    HttpResponse<Buffer> response = await(client.post(port, "127.0.0.1", "/").putHeader("Content-Type", "application/json")
+      .sendBuffer(body.buffer()));
+
+    JsonObject problem = problem(response, 400);
+    if (body.field() != null) {
+      assertThat(problem.getJsonObject("errors").fieldNames()).containsExactly(body.field());
+    }
+    String channel = new String(body.bytes(), StandardCharsets.ISO_8859_1).replaceAll("(?s).*[\"']channel[\"']:[\"']([^\"']+)[\"'].*", "$1");
+    assertThat(messages(client, port, channel, 10)).as("messages of " + channel).isEmpty();
+  }
+
+  @Test
+  @DisplayName("POST / keeps a message's tabs and line breaks, and stores its text in NFC")
+  void postKeepsMultilineText() {
+    String channel = channel();
+    HttpResponse<Buffer> response = postJson(client, port,
+      new JsonObject().put("channel", channel).put("message", "line 1\r\n\tline 2 Zoe\u0308").encode());
+
+    assertThat(response.statusCode()).isEqualTo(201);
+    assertThat(messages(client, port, channel, 10)).singleElement()
+      .satisfies(m -> assertThat(m.getString("message")).isEqualTo("line 1\r\n\tline 2 Zo\u00eb"));
+  }
+
+  @ParameterizedTest(name = "GET {0}")
+  @ValueSource(strings = {"/messages?channel=%", "/messages?channel=%ZZ", "/messages?channel=%00", "/messages?channel=%E2%80%AE",
+    "/messages?channel=%23a%0Ab", "/messages?channel=%23a&limit=%", "/messages?channel=%23a&offset=2147483648",
+    "/messages?channel=%23a&limit=99999999999999999999"})
+  @DisplayName("GET /messages answers 400, never 5xx, to a malformed or refused query parameter")
+  void getRefusesBadQueries(String uri) {
+    problem(get(client, port, uri), 400);
   }
 
   @Test

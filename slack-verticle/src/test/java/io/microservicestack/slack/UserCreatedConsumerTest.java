@@ -149,7 +149,7 @@ class UserCreatedConsumerTest {
 
     RabbitMQMessage parked = parked();
     assertThat(parked.body().toString()).isEqualTo("this is not json");
-    assertThat(parked.properties().getHeaders().get(Topology.REASON_HEADER).toString()).contains("not JSON");
+    assertThat(parked.properties().getHeaders().get(Topology.REASON_HEADER).toString()).contains("not valid JSON");
     assertThat(parked.properties().getHeaders().get("x-origin").toString()).isEqualTo("test");
     assertThat(userChannel(port)).isEmpty();
     assertThat(undeployAndCountLeftInQueue()).as("the parked message was acked").isZero();

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The launcher: {@code java -jar stack.jar [all|user|user-queue|slack|gateway ...] [--cluster]}, {@code --help},
  * {@code --version}.
  *
+ * <p>{@code dlq ...} runs the dead-letter tool instead ({@link DeadLetterTool}).
+ *
  * <p>Settings come from environment variables (see {@code --help}); {@code --cluster} joins the clustered event
  * bus. A server whose address is not set starts embedded first ({@link ZeroInstall}). The last startup line says
  * where to go ({@code ready: http://localhost:8100/}). A start that fails for a reason the user can fix (a taken
@@ -41,6 +43,9 @@ public final class StackMain {
     AtomicReference<Future<RunningStack>> stack = new AtomicReference<>();
     AtomicReference<EmbeddedServers> embedded = new AtomicReference<>();
     try {
+      if (args.length > 0 && args[0].equals(DeadLetterTool.COMMAND)) {
+        System.exit(deadLetters(java.util.Arrays.copyOfRange(args, 1, args.length)));
+      }
       CommandLine command = CommandLine.parse(args, settings());
       switch (command.action()) {
         case HELP -> print(help());
@@ -101,6 +106,20 @@ public final class StackMain {
     return addresses;
   }
 
+  /** Runs the dead-letter tool; its answer goes to standard output, a failure is one line on the log. */
+  private static int deadLetters(String[] args) {
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    try {
+      return DeadLetterTool.run(args, settings(), out);
+    } catch (IllegalArgumentException e) {
+      LOG.error("{}", e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      LOG.error("The dead-letter tool failed; every message it had not finished with stays in the DLQ: {}", e.toString());
+      return 1;
+    }
+  }
+
   /**
    * Logs why the start failed and exits 1: one line for what the user can fix (a bad setting or argument, a taken
    * port), the stack trace for anything else.
@@ -150,6 +169,7 @@ public final class StackMain {
     return """
       Usage: java -jar stack.jar [ROLE...] [--cluster]
              java -jar stack.jar --help | --version
+             java -jar stack.jar dlq list|replay|drop --queue <queue> [--id <message-id>|--all]
 
       Runs the microservice-stack roles in this JVM: %s (default: all).
       --cluster joins the Hazelcast-clustered event bus (the same as CLUSTER=true), so each role can run in its own JVM.

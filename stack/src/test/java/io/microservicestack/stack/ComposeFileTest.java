@@ -225,4 +225,34 @@ class ComposeFileTest {
     }
     return names;
   }
+
+  @Test
+  @DisplayName("Keeps every server's data in a named volume, Redis in an append-only file fsynced every second by default")
+  @SuppressWarnings("unchecked")
+  void keepsTheServersData() throws Exception {
+    Map<String, Object> compose = new Yaml().load(Files.readString(COMPOSE.resolve("docker-compose.yml")));
+    Map<String, Object> volumes = (Map<String, Object>) compose.get("volumes");
+    Map<String, String> dataDirs = Map.of("postgres", "/var/lib/postgresql/data", "redis", "/data", "rabbitmq", "/var/lib/rabbitmq");
+
+    dataDirs.forEach((server, dir) -> {
+      List<String> mounts = (List<String>) services.get(server).get("volumes");
+      assertThat(mounts).as(server).singleElement().satisfies(mount -> {
+        assertThat(mount).endsWith(":" + dir);
+        assertThat(volumes).containsKey(mount.substring(0, mount.indexOf(':')));
+      });
+    });
+    assertThat(command(services.get("redis"))).containsSequence("--appendonly", "yes")
+      .containsSequence("--appendfsync", "${REDIS_APPENDFSYNC:-everysec}");
+    assertThat(services.get("rabbitmq").get("hostname")).as("RabbitMQ finds its data by node name").isEqualTo("rabbitmq");
+  }
+
+  @Test
+  @DisplayName("Checks each service's readiness (/health/ready), so a container is healthy only when its dependencies answer")
+  @SuppressWarnings("unchecked")
+  void checksReadiness() {
+    for (String name : List.of("user", "user-queue", "slack")) {
+      Map<String, Object> healthcheck = (Map<String, Object>) services.get(name).get("healthcheck");
+      assertThat((List<String>) healthcheck.get("test")).as(name).last().asString().endsWith("/health/ready");
+    }
+  }
 }

@@ -5,8 +5,8 @@ import io.microservicestack.common.ConsumerMetrics;
 import io.microservicestack.common.ConsumerMetrics.Outcome;
 import io.microservicestack.common.DeadLetters;
 import io.microservicestack.common.FieldErrors;
+import io.microservicestack.common.JsonBody;
 import io.microservicestack.common.Params;
-import io.microservicestack.common.Problem;
 import io.microservicestack.common.ProblemException;
 import io.microservicestack.common.ServiceHttp;
 import io.microservicestack.common.Topology;
@@ -16,7 +16,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
@@ -114,12 +113,12 @@ public class UserQueueVerticle extends VerticleBase {
 
   private Future<Void> create(RabbitMQMessage message) {
     try {
-      JsonObject command = new JsonObject(message.body());
-      return users.createOnce(validate(command), command.getString("requestId"))
+      JsonObject command = JsonBody.object(message.body(), "The command");
+      NewUser user = validate(command);
+      String requestId = Params.text("requestId", command.getValue("requestId"), REQUEST_ID_MAX, new FieldErrors());
+      return users.createOnce(user, requestId)
         .compose(created -> client.basicAck(message.envelope().getDeliveryTag(), false)
           .onSuccess(v -> consumed.count(created.event() == null ? Outcome.DUPLICATE : Outcome.STORED)));
-    } catch (DecodeException e) {
-      return Future.failedFuture(Problem.badRequest("The command is not a JSON object").exception());
     } catch (ProblemException e) {
       return Future.failedFuture(e);
     }

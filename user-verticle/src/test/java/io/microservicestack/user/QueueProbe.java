@@ -60,7 +60,11 @@ final class QueueProbe {
   }
 
   Future<Void> publish(String queue, String body) {
-    return client.basicPublish("", queue, io.vertx.core.buffer.Buffer.buffer(body));
+    return publish(queue, io.vertx.core.buffer.Buffer.buffer(body));
+  }
+
+  Future<Void> publish(String queue, io.vertx.core.buffer.Buffer body) {
+    return client.basicPublish("", queue, body);
   }
 
   void close() throws Exception {

@@ -1,5 +1,7 @@
 package io.microservicestack.user;
 
+import io.microservicestack.common.testing.BadBodies;
+import io.microservicestack.common.testing.BadBodies.BadBody;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -11,9 +13,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,8 +52,8 @@ class UserApiTest {
   }
 
   private static void assertProblem(HttpResponse<Buffer> response, int status) {
-    assertThat(response.statusCode()).isEqualTo(status);
-    assertThat(response.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
+    assertThat(response.getHeader("Content-Type")).as(response.bodyAsString()).isEqualTo("application/problem+json");
     assertThat(response.bodyAsJsonObject().getInteger("status")).isEqualTo(status);
     assertThat(response.bodyAsJsonObject().getString("title")).isNotBlank();
     assertThat(response.bodyAsJsonObject().getString("detail")).isNotBlank();
@@ -154,6 +161,37 @@ class UserApiTest {
     assertProblem(post("/user", ""), 400);
   }
 
+  static Stream<BadBody> badBodies() {
+    int cases = BadBodies.of(new JsonObject().put("name", "Ada").put("email", "a@example.com"), "name").size();
+    // each case with an email of its own, so that "nothing was stored" can be checked by creating it afterwards
+    return IntStream.range(0, cases).mapToObj(i ->
+      BadBodies.of(new JsonObject().put("name", "Ada").put("email", UserFixture.uniqueEmail()), "name").get(i));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badBodies")
+  @DisplayName("A body a strict JSON parser or UTF-8 decoder refuses, or text PostgreSQL cannot store as sent, is a 400 and stores nothing")
+  void refusesBadBodies(BadBody body) throws Exception {
+    HttpResponse<Buffer> response = users.client.post("/user").putHeader("Content-Type", "application/json")
+      .sendBuffer(body.buffer()).await(5, TimeUnit.SECONDS);
+
+    assertProblem(response, 400);
+    if (body.field() != null) {
+      assertThat(response.bodyAsJsonObject().getJsonObject("errors").fieldNames()).containsExactly(body.field());
+    }
+    String email = new String(body.bytes(), StandardCharsets.ISO_8859_1).replaceAll("(?s).*[\"']email[\"']:[\"']([^\"']+)[\"'].*", "$1");
+    assertThat(create("Ada", email).getString("email")).as("the email was not taken").isEqualTo(email);
+  }
+
+  @Test
+  @DisplayName("A name is stored in NFC: a decomposed 'e' + U+0308 comes back as the one character 'ë'")
+  void storesNfc() throws Exception {
+    JsonObject created = create("Zoe\u0308", UserFixture.uniqueEmail());
+
+    assertThat(created.getString("name")).isEqualTo("Zo\u00eb");
+    assertThat(get("/users/" + created.getLong("id")).bodyAsJsonObject().getString("name")).isEqualTo("Zo\u00eb");
+  }
+
   @Test
   @DisplayName("A content type other than JSON is a 415")
   void rejectsOtherContentTypes() throws Exception {
@@ -215,10 +253,14 @@ class UserApiTest {
   }
 
   @Test
-  @DisplayName("Bad paging parameters are a 400")
+  @DisplayName("Bad paging parameters and ids, malformed percent-encoding included, are a 400, never a 5xx")
   void rejectsBadPaging() throws Exception {
-    for (String query : new String[] {"limit=0", "limit=101", "limit=x", "after=-1", "after=abc", "limit=1.5"}) {
+    for (String query : new String[] {"limit=0", "limit=101", "limit=x", "after=-1", "after=abc", "limit=1.5", "after=%",
+      "after=%ZZ", "limit=%00", "after=9223372036854775808", "limit=99999999999999999999", "after=1e3"}) {
       assertProblem(get("/users?" + query), 400);
+    }
+    for (String path : new String[] {"/users/%", "/users/%FF", "/users/9223372036854775808", "/users/%00", "/users/1%0A"}) {
+      assertProblem(get(path), 400);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.microservicestack.user;
 
 import io.microservicestack.common.Topology;
+import io.microservicestack.common.testing.BadBodies;
+import io.microservicestack.common.testing.BadBodies.BadBody;
 import io.microservicestack.common.testing.Await;
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.DeploymentOptions;
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +121,8 @@ class UserQueueTest {
 
     await("the invalid command parked").atMost(Duration.ofSeconds(10)).until(() -> parkedReason(invalid.encode()) != null);
     assertThat(parkedReason(invalid.encode())).contains("400").contains("email").contains("name");
+    assertThat(parked.received.stream().filter(m -> m.body().toString().equals(invalid.encode())).findFirst().orElseThrow()
+      .properties().getMessageId()).as("the id the dead-letter tool names it by").isNotBlank();
     assertThat(usersWithEmail("not-an-email")).isZero();
   }
 
@@ -128,7 +134,7 @@ class UserQueueTest {
     send(noRequestId);
 
     await("the unreadable commands parked").atMost(Duration.ofSeconds(10)).until(() -> parkedReason("not json") != null && parkedReason(noRequestId.encode()) != null);
-    assertThat(parkedReason("not json")).contains("not a JSON object");
+    assertThat(parkedReason("not json")).contains("400").contains("not valid JSON");
     assertThat(parkedReason(noRequestId.encode())).as("every invalid field is named").contains("requestId").contains("name");
   }
 
@@ -145,5 +151,38 @@ class UserQueueTest {
     await("the duplicate command parked").atMost(Duration.ofSeconds(10)).until(() -> parkedReason(duplicate.encode()) != null);
     assertThat(parkedReason(duplicate.encode())).contains("409").contains("already exists");
     assertThat(usersWithEmail(email)).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("Every command a strict JSON parser or UTF-8 decoder refuses, or with text PostgreSQL cannot store, is parked with the reason and creates nothing")
+  void parksBadCommands() throws Exception {
+    List<String> emails = new ArrayList<>();
+    List<BadBody> bodies = new ArrayList<>();
+    int cases = BadBodies.of(command(UserFixture.uniqueEmail()), "name").size();
+    for (int i = 0; i < cases; i++) {
+      String email = UserFixture.uniqueEmail();
+      emails.add(email);
+      bodies.add(BadBodies.of(command(email), "name").get(i));
+    }
+    for (BadBody body : bodies) {
+      broker.publish(queue, body.buffer()).await(5, TimeUnit.SECONDS);
+    }
+
+    await("every bad command parked").atMost(Duration.ofSeconds(20)).until(() -> bodies.stream().allMatch(b -> parkedReason(b) != null));
+    for (BadBody body : bodies) {
+      assertThat(parkedReason(body)).as(body.name()).startsWith("400 ");
+      if (body.field() != null) {
+        assertThat(parkedReason(body)).as(body.name()).contains(body.field() + "=[must not contain");
+      }
+    }
+    for (String email : emails) {
+      assertThat(usersWithEmail(email)).isZero();
+    }
+  }
+
+  /** The reason a message with exactly these bytes was parked with, or null. */
+  private String parkedReason(BadBody body) {
+    return parked.received.stream().filter(m -> Arrays.equals(m.body().getBytes(), body.bytes())).findFirst()
+      .map(m -> String.valueOf(m.properties().getHeaders().get(Topology.REASON_HEADER))).orElse(null);
   }
 }

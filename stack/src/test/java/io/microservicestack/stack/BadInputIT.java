@@ -1,0 +1,91 @@
+package io.microservicestack.stack;
+
+import io.microservicestack.common.testing.BadBodies;
+import io.microservicestack.common.testing.BadBodies.BadBody;
+import io.microservicestack.stack.testing.InProcessStack;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Bad input through the gateway")
+class BadInputIT {
+
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private InProcessStack stack;
+
+  @BeforeAll
+  void start() {
+    stack = InProcessStack.start("badinput");
+  }
+
+  @AfterAll
+  void stop() {
+    stack.close();
+  }
+
+  static List<BadBody> userBodies() {
+    return BadBodies.of(new JsonObject().put("name", "Ada").put("email", "bad-input@example.com"), "name");
+  }
+
+  static List<BadBody> messageBodies() {
+    return BadBodies.of(new JsonObject().put("channel", "#bad-input").put("message", "hello"), "message");
+  }
+
+  @ParameterizedTest(name = "POST /user with {0}")
+  @MethodSource("userBodies")
+  @DisplayName("The gateway passes a bad body to the user service unchanged, and the answer is a 400 problem; no user is created")
+  void userBodies(BadBody body) throws Exception {
+    HttpResponse<String> response = post("/user", body);
+
+    assertBadRequest(response, body);
+    assertThat(get("/users?limit=1").body()).as("users of the stack").contains("\"items\":[]");
+  }
+
+  @ParameterizedTest(name = "POST /messages with {0}")
+  @MethodSource("messageBodies")
+  @DisplayName("The gateway passes a bad body to the slack service unchanged, and the answer is a 400 problem; no message is stored")
+  void messageBodies(BadBody body) throws Exception {
+    HttpResponse<String> response = post("/messages", body);
+
+    assertBadRequest(response, body);
+    assertThat(get("/messages?channel=" + URLEncoder.encode("#bad-input", StandardCharsets.UTF_8)).body()).contains("\"items\":[]");
+  }
+
+  private static void assertBadRequest(HttpResponse<String> response, BadBody body) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+    JsonObject problem = new JsonObject(response.body());
+    if (body.field() != null) {
+      assertThat(problem.getJsonObject("errors").fieldNames()).containsExactly(body.field());
+    }
+  }
+
+  private HttpResponse<String> post(String path, BadBody body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
+      .header("Content-Type", "application/json")
+      .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()))
+      .timeout(Duration.ofSeconds(10))
+      .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path)).timeout(Duration.ofSeconds(10)).build(),
+      HttpResponse.BodyHandlers.ofString());
+  }
+}
