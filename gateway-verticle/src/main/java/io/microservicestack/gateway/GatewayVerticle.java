@@ -5,8 +5,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The API gateway: one HTTP entry point in front of the user and slack services.
@@ -19,27 +23,53 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code GET /ws/users}: websocket feed of created users ({@link UserFeed});</li>
  *   <li>{@code GET /ping}, {@code /health/live}, {@code /health/ready}; {@code GET /}: the page of {@code webRoot}.</li>
  * </ul>
- * Every error is {@code application/problem+json}. Configured by {@link GatewayConfig}; deploy several instances
+ * Who may call which route, and how often, is the {@link EdgeGuard}'s business. Every error is
+ * {@code application/problem+json}. Configured by {@link GatewayConfig}; deploy several instances
  * to use several event loops (each has its own clients, feed consumer and share of the connections).
  */
 public class GatewayVerticle extends VerticleBase {
 
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** The open-API warning is said once per JVM, however many instances deploy. */
+  private static final AtomicBoolean WARNED_OPEN = new AtomicBoolean();
+
   private ProxyRoutes proxies;
   private HealthRoute health;
   private UserFeed feed;
+  private TokenVerifier verifier;
+  private RateLimiter limiter;
   private HttpServer server;
 
   @Override
   public Future<?> start() {
     GatewayConfig config = GatewayConfig.fromJson(config());
     UserRpcClient users = new UserRpcClient(vertx, config);
+    limiter = new RateLimiter(vertx, config.limits());
     proxies = new ProxyRoutes(vertx, config);
-    health = new HealthRoute(vertx, config);
+    health = new HealthRoute(vertx, config, limiter);
     feed = new UserFeed(vertx, config, users);
-    GatewayRoutes routes = new GatewayRoutes(config, proxies, new RpcRoutes(users), health, feed);
-    return feed.start()
-      .compose(v -> ServiceHttp.listen(vertx, serverOptions(config), routes.router(vertx), "gateway", GatewayConfig.HTTP_PORT))
+    warnIfOpen(config);
+    Future<TokenVerifier> verifying = config.auth().enabled()
+      ? TokenVerifier.create(vertx, config.auth())
+      : Future.succeededFuture();
+    return verifying
+      .compose(tokens -> {
+        verifier = tokens;
+        EdgeGuard guard = new EdgeGuard(config.auth(), tokens, limiter);
+        GatewayRoutes routes = new GatewayRoutes(config, guard, proxies, new RpcRoutes(users), health, feed);
+        return feed.start()
+          .compose(v -> ServiceHttp.listen(vertx, serverOptions(config), routes.router(vertx), "gateway", GatewayConfig.HTTP_PORT));
+      })
       .onSuccess(listening -> server = listening);
+  }
+
+  private static void warnIfOpen(GatewayConfig config) {
+    if (!config.auth().enabled() && WARNED_OPEN.compareAndSet(false, true)) {
+      LOG.warn("AUTH_MODE=off: the gateway's API is open to anyone who can reach it; it listens on {}{}",
+        config.bindHost(), config.httpHost() == null
+          ? " only (set HTTP_HOST to listen elsewhere, and AUTH_MODE=jwt before exposing it)"
+          : " because HTTP_HOST says so");
+    }
   }
 
   /** Closes the websockets, lets in-flight requests finish, then closes the upstream clients. */
@@ -49,9 +79,13 @@ public class GatewayVerticle extends VerticleBase {
     return feedStopped
       .eventually(() -> ServiceHttp.shutdown(server))
       .eventually(() -> proxies == null ? Future.succeededFuture() : proxies.close())
+      .eventually(() -> limiter == null ? Future.succeededFuture() : limiter.close())
       .onComplete(ar -> {
         if (health != null) {
           health.close();
+        }
+        if (verifier != null) {
+          verifier.close();
         }
       });
   }
@@ -68,7 +102,8 @@ public class GatewayVerticle extends VerticleBase {
 
   private static HttpServerOptions serverOptions(GatewayConfig config) {
     return new HttpServerOptions()
-      .setHost(config.httpHost())
+      .setHost(config.bindHost())
+      .setWebSocketSubProtocols(List.of(EdgeGuard.WS_PROTOCOL))
       .setPort(config.httpPort())
       // Deflate would keep a compression context per websocket and compress every frame once per client.
       .setPerMessageWebSocketCompressionSupported(false)

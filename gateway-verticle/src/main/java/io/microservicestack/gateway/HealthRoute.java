@@ -26,6 +26,8 @@ import java.util.Map;
  * <pre>{"status": "UP", "user": {"time": 24, "response": "pong"}, "slack": {"time": 50, "response": "pong"},
  *  "userRpc": {"time": 2, "response": "pong"}}</pre>
  * 200 when every ping answered, 503 when one did not; that entry then has {@code "error"} instead of {@code "response"}.
+ * {@code "rateLimits"} says where the rate budgets are kept ({@code UP} in Redis, {@code DEGRADED} in this process
+ * while Redis is away, {@code OFF}); it never changes the status.
  *
  * <p>What is pinged: {@code user} and {@code slack} are {@code GET /ping} on the configured upstreams (what the
  * proxied routes go to); {@code userRpc} is {@code users.ping} over the event bus (what {@code GET /users...} and
@@ -40,9 +42,11 @@ final class HealthRoute implements Handler<RoutingContext> {
   private final long timeoutMs;
   private final WebClient client;
   private final HealthChecks checks;
+  private final RateLimiter limiter;
 
-  HealthRoute(Vertx vertx, GatewayConfig config) {
+  HealthRoute(Vertx vertx, GatewayConfig config, RateLimiter limiter) {
     this.vertx = vertx;
+    this.limiter = limiter;
     this.timeoutMs = config.healthTimeoutMs();
     this.client = WebClient.create(vertx, new WebClientOptions()
       .setName("gateway-health")
@@ -74,6 +78,8 @@ final class HealthRoute implements Handler<RoutingContext> {
     result.getChecks().forEach(check -> byName.put(check.getId(), check));
     JsonObject body = new JsonObject().put("status", result.getUp() ? "UP" : "DOWN");
     CHECKS.forEach(name -> body.put(name, entry(byName.get(name))));
+    // Informational: a degraded limiter never makes the gateway DOWN (it falls back to limits of its own).
+    body.put("rateLimits", limiter.health());
     ctx.response()
       .setStatusCode(result.getUp() ? 200 : 503)
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -1,5 +1,6 @@
 package io.microservicestack.gateway;
 
+import io.microservicestack.common.Subject;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -30,14 +31,20 @@ final class UserRpcClient {
   }
 
   Future<JsonObject> request(String address, JsonObject body) {
-    return request(address, body, ATTEMPTS);
+    return request(address, body, attempt, ATTEMPTS);
   }
 
-  private Future<JsonObject> request(String address, JsonObject body, int attemptsLeft) {
-    return vertx.eventBus().<JsonObject>request(address, body, attempt)
+  /** A request on behalf of {@code subject} (the verified caller, or null): it travels as a delivery-option header. */
+  Future<JsonObject> request(String address, JsonObject body, String subject) {
+    DeliveryOptions options = subject == null ? attempt : new DeliveryOptions(attempt).addHeader(Subject.BUS_HEADER, subject);
+    return request(address, body, options, ATTEMPTS);
+  }
+
+  private Future<JsonObject> request(String address, JsonObject body, DeliveryOptions options, int attemptsLeft) {
+    return vertx.eventBus().<JsonObject>request(address, body, options)
       .map(Message::body)
       .recover(failure -> attemptsLeft > 1 && isTimeout(failure)
-        ? request(address, body, attemptsLeft - 1)
+        ? request(address, body, options, attemptsLeft - 1)
         : Future.failedFuture(failure));
   }
 

@@ -41,13 +41,15 @@ final class LauncherSettings {
   static final Setting CLUSTER_BUS_PORT = Setting.of("clusterBusPort", "CLUSTER_BUS_PORT", 0, "event-bus TCP port; 0 picks a free one");
   static final Setting CLUSTER_HEARTBEAT_TIMEOUT_S = Setting.of("clusterHeartbeatTimeoutS", "CLUSTER_HEARTBEAT_TIMEOUT_S", 5,
     "seconds without heartbeat before a member is dropped from the cluster");
+  static final Setting JWT_PRIVATE_KEY = Setting.of("jwtPrivateKey", "JWT_PRIVATE_KEY", "",
+    "the token command signs with this PEM private key (RS256 or ES256; text or file path) instead of JWT_SECRET");
   static final Setting LOG_LEVEL = Setting.of("logLevel", "LOG_LEVEL", "INFO", "root log level (logback)");
 
   /** Every launcher setting, in the order of the docs. */
   static final List<Setting> SETTINGS = List.of(USER_INSTANCES, GATEWAY_INSTANCES, PG_DATA_DIR, CLUSTER, CLUSTER_NAME,
     CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_K8S_MODE, CLUSTER_K8S_SERVICE_DNS, CLUSTER_K8S_SERVICE_NAME, CLUSTER_K8S_NAMESPACE,
     CLUSTER_PORT, CLUSTER_INTERFACE, CLUSTER_HOST, CLUSTER_PUBLIC_HOST, CLUSTER_BUS_PORT,
-    CLUSTER_HEARTBEAT_TIMEOUT_S, LOG_LEVEL);
+    CLUSTER_HEARTBEAT_TIMEOUT_S, JWT_PRIVATE_KEY, LOG_LEVEL);
 
   private LauncherSettings() {
   }

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The launcher: {@code java -jar stack.jar [all|user|user-queue|slack|gateway ...] [--cluster]}, {@code --help},
- * {@code --version}.
+ * {@code --version}, {@code token --sub <subject> --scope "..."} ({@link TokenCommand}).
  *
  * <p>Settings come from environment variables (see {@code --help}); {@code --cluster} joins the clustered event
  * bus. A server whose address is not set starts embedded first ({@link ZeroInstall}). The last startup line says
@@ -45,6 +45,7 @@ public final class StackMain {
       switch (command.action()) {
         case HELP -> print(help());
         case VERSION -> print(version());
+        case TOKEN -> print(TokenCommand.token(command.config(), command.arguments()));
         case RUN -> {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(stack.get(), embedded.get()), "stack-shutdown"));
           run(command, stack, embedded);
@@ -140,6 +141,7 @@ public final class StackMain {
     return """
       Usage: java -jar stack.jar [ROLE...] [--cluster]
              java -jar stack.jar --help | --version
+             java -jar stack.jar token --sub <subject> [--scope "users:read users:write"] [--ttl <seconds>]
 
       Runs the microservice-stack roles in this JVM: %s (default: all).
       --cluster joins the Hazelcast-clustered event bus (the same as CLUSTER=true), so each role can run in its own JVM.
