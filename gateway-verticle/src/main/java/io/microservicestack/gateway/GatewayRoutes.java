@@ -48,6 +48,7 @@ final class GatewayRoutes {
     router.get("/users/:id").handler(guard.require(Scopes.USERS_READ, RateLimiter.Kind.READ));
     proxies.mount(router);
     rpc.mount(router);
+    ApiDocs.mount(router);
     router.get("/*").handler(new PageHeaders()).handler(staticHandler(config.webRoot()));
     return router;
   }

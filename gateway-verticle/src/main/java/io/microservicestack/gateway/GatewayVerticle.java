@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,26 +40,30 @@ public class GatewayVerticle extends VerticleBase {
   private TokenVerifier verifier;
   private RateLimiter limiter;
   private HttpServer server;
+  private Router router;
 
   @Override
   public Future<?> start() {
     GatewayConfig config = GatewayConfig.fromJson(config());
     UserRpcClient users = new UserRpcClient(vertx, config);
     limiter = new RateLimiter(vertx, config.limits());
-    proxies = new ProxyRoutes(vertx, config);
     health = new HealthRoute(vertx, config, limiter);
     feed = new UserFeed(vertx, config, users);
     warnIfOpen(config);
     Future<TokenVerifier> verifying = config.auth().enabled()
       ? TokenVerifier.create(vertx, config.auth())
       : Future.succeededFuture();
-    return verifying
-      .compose(tokens -> {
+    Future<Contract> contract = Contract.load(vertx);
+    return Future.all(verifying, contract)
+      .compose(loaded -> {
+        TokenVerifier tokens = verifying.result();
         verifier = tokens;
+        proxies = new ProxyRoutes(vertx, config, contract.result());
         EdgeGuard guard = new EdgeGuard(config.auth(), tokens, limiter);
         GatewayRoutes routes = new GatewayRoutes(config, guard, proxies, new RpcRoutes(users), health, feed);
+        router = routes.router(vertx);
         return feed.start()
-          .compose(v -> ServiceHttp.listen(vertx, serverOptions(config), routes.router(vertx), "gateway", GatewayConfig.HTTP_PORT));
+          .compose(v -> ServiceHttp.listen(vertx, serverOptions(config), router, "gateway", GatewayConfig.HTTP_PORT));
       })
       .onSuccess(listening -> server = listening);
   }
@@ -93,6 +98,11 @@ public class GatewayVerticle extends VerticleBase {
   /** The port the gateway listens on (the bound one when configured with 0), or -1 before it started. */
   public int actualPort() {
     return server == null ? -1 : server.actualPort();
+  }
+
+  /** The routes this instance serves (for the contract test). */
+  Router router() {
+    return router;
   }
 
   /** This instance's websocket feed. */

@@ -8,6 +8,17 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.proxy.handler.ProxyHandler;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.httpproxy.Body;
+import io.vertx.httpproxy.ProxyContext;
+import io.vertx.httpproxy.ProxyResponse;
+
+import java.util.HashMap;
+import java.util.Map;
 import io.vertx.httpproxy.HttpProxy;
 import io.vertx.httpproxy.OriginRequestProvider;
 import io.vertx.httpproxy.ProxyInterceptor;
@@ -23,8 +34,9 @@ import io.vertx.httpproxy.ProxyInterceptor;
  *   <tr><td>POST /messages</td><td>slack service POST / (URI rewritten)</td></tr>
  * </table>
  *
- * Status, headers and body pass through unchanged and are streamed (no body handler runs before these
- * routes). Each upstream has its own keep-alive client with a pool of {@link #POOL_SIZE} connections; every
+ * Status, headers and body pass through unchanged; answers are streamed. A write's body (at most
+ * {@value #MAX_BODY_BYTES} bytes, else 413) is read whole and validated against the contract ({@link Contract}) before
+ * it is forwarded: a bad one is a 400 problem with {@code errors} by field and never reaches the service. Each upstream has its own keep-alive client with a pool of {@link #POOL_SIZE} connections; every
  * request gets the proxy timeout as its connect and idle timeout. Failures are answered by {@link ProxyProblems}.
  */
 final class ProxyRoutes {
@@ -32,12 +44,19 @@ final class ProxyRoutes {
   /** Connections per upstream and verticle instance: a proxy hop needs many in flight to keep up. */
   static final int POOL_SIZE = 128;
 
+  /** The most a proxied write may carry: it is read whole to be validated against the contract. */
+  static final int MAX_BODY_BYTES = 16 * 1024;
+
   private final GatewayConfig config;
+  private final Contract contract;
   private final HttpClient userClient;
   private final HttpClient slackClient;
+  /** Validated bodies waiting for their proxy request (this verticle's event loop only). */
+  private final Map<HttpServerRequest, Buffer> bodies = new HashMap<>();
 
-  ProxyRoutes(Vertx vertx, GatewayConfig config) {
+  ProxyRoutes(Vertx vertx, GatewayConfig config, Contract contract) {
     this.config = config;
+    this.contract = contract;
     this.userClient = client(vertx, "gateway-user", config.proxyTimeoutMs());
     this.slackClient = client(vertx, "gateway-slack", config.proxyTimeoutMs());
   }
@@ -45,15 +64,38 @@ final class ProxyRoutes {
   /** Adds the proxied routes to {@code router}. */
   void mount(Router router) {
     HttpProxy user = proxy(userClient, "user", config.userHost(), config.userPort());
-    router.post("/user").handler(ProxyHandler.create(user));
-    router.post("/users").handler(ProxyHandler.create(user));
+    router.post("/user").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(validated(user, "createUserLegacy"));
+    router.post("/users").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(validated(user, "createUser"));
 
     HttpProxy slackMessages = proxy(slackClient, "slack", config.slackHost(), config.slackPort());
     router.get("/messages").handler(ProxyHandler.create(slackMessages));
 
     HttpProxy slackPost = proxy(slackClient, "slack", config.slackHost(), config.slackPort())
       .addInterceptor(ProxyInterceptor.builder().transformingPath(path -> "/").build());
-    router.post("/messages").handler(ProxyHandler.create(slackPost));
+    router.post("/messages").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(validated(slackPost, "postMessage"));
+  }
+
+  /**
+   * Validates the body (read whole by the body handler) against {@code operationId} and proxies the request with
+   * that buffer: vertx-web-proxy's {@code ProxyHandler} refuses a request whose body was read (500), so the proxy is
+   * called directly and {@link #replayBody} hands it the buffer.
+   */
+  private Handler<RoutingContext> validated(HttpProxy proxy, String operationId) {
+    return ctx -> contract.validateBody(ctx, operationId)
+      .onFailure(ctx::fail)
+      .onSuccess(body -> {
+        bodies.put(ctx.request(), body);
+        ctx.addEndHandler(v -> bodies.remove(ctx.request()));
+        proxy.handle(ctx.request());
+      });
+  }
+
+  private Future<ProxyResponse> replayBody(ProxyContext context) {
+    Buffer body = bodies.remove(context.request().proxiedRequest());
+    if (body != null) {
+      context.request().setBody(Body.body(body));
+    }
+    return context.sendRequest();
   }
 
   Future<Void> close() {
@@ -69,7 +111,13 @@ final class ProxyRoutes {
       .setIdleTimeout(timeoutMs));
     return HttpProxy.reverseProxy(client)
       .origin(origin)
-      .addInterceptor(new ProxyProblems(service, host, port, timeoutMs));
+      .addInterceptor(new ProxyProblems(service, host, port, timeoutMs))
+      .addInterceptor(new ProxyInterceptor() {
+        @Override
+        public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
+          return replayBody(context);
+        }
+      });
   }
 
   private static HttpClient client(Vertx vertx, String name, long timeoutMs) {

@@ -321,6 +321,7 @@ class AuthTest {
   }
 
   private static int status(HttpRequest<Buffer> request) {
-    return await(request.sendJsonObject(new JsonObject().put("name", "Ada").put("email", "ada@example.com").put("text", "hi"))).statusCode();
+    return await(request.sendJsonObject(new JsonObject().put("name", "Ada").put("email", "ada@example.com")
+      .put("channel", "general").put("message", "hi"))).statusCode();
   }
 }
