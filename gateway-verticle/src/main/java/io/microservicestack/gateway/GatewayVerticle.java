@@ -59,6 +59,7 @@ public class GatewayVerticle extends VerticleBase {
         TokenVerifier tokens = verifying.result();
         verifier = tokens;
         proxies = new ProxyRoutes(vertx, config, contract.result());
+        health.showCircuits(proxies::circuits);
         EdgeGuard guard = new EdgeGuard(config.auth(), tokens, limiter);
         GatewayRoutes routes = new GatewayRoutes(config, guard, proxies, new RpcRoutes(users), health, feed);
         router = routes.router(vertx);

@@ -27,7 +27,8 @@ import java.util.Map;
  *  "userRpc": {"time": 2, "response": "pong"}}</pre>
  * 200 when every ping answered, 503 when one did not; that entry then has {@code "error"} instead of {@code "response"}.
  * {@code "rateLimits"} says where the rate budgets are kept ({@code UP} in Redis, {@code DEGRADED} in this process
- * while Redis is away, {@code OFF}); it never changes the status.
+ * while Redis is away, {@code OFF}); {@code "circuits"} the state of each upstream's circuit breaker. Neither changes
+ * the status.
  *
  * <p>What is pinged: {@code user} and {@code slack} are {@code GET /ping} on the configured upstreams (what the
  * proxied routes go to); {@code userRpc} is {@code users.ping} over the event bus (what {@code GET /users...} and
@@ -43,6 +44,8 @@ final class HealthRoute implements Handler<RoutingContext> {
   private final WebClient client;
   private final HealthChecks checks;
   private final RateLimiter limiter;
+  /** The upstreams' circuit states, once the proxied routes exist. */
+  private java.util.function.Supplier<JsonObject> circuits;
 
   HealthRoute(Vertx vertx, GatewayConfig config, RateLimiter limiter) {
     this.vertx = vertx;
@@ -69,6 +72,11 @@ final class HealthRoute implements Handler<RoutingContext> {
       .onFailure(ctx::fail);
   }
 
+  /** Adds the upstreams' circuit states ({@code "circuits": {"user": "CLOSED", ...}}) to the answer. */
+  void showCircuits(java.util.function.Supplier<JsonObject> circuits) {
+    this.circuits = circuits;
+  }
+
   void close() {
     client.close();
   }
@@ -80,6 +88,9 @@ final class HealthRoute implements Handler<RoutingContext> {
     CHECKS.forEach(name -> body.put(name, entry(byName.get(name))));
     // Informational: a degraded limiter never makes the gateway DOWN (it falls back to limits of its own).
     body.put("rateLimits", limiter.health());
+    if (circuits != null) {
+      body.put("circuits", circuits.get());
+    }
     ctx.response()
       .setStatusCode(result.getUp() ? 200 : 503)
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

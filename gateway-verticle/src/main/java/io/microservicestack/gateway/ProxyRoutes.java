@@ -1,6 +1,9 @@
 package io.microservicestack.gateway;
 
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -53,24 +56,42 @@ final class ProxyRoutes {
   private final HttpClient slackClient;
   /** Validated bodies waiting for their proxy request (this verticle's event loop only). */
   private final Map<HttpServerRequest, Buffer> bodies = new HashMap<>();
+  private final CircuitBreaker userBreaker;
+  private final CircuitBreaker slackBreaker;
 
   ProxyRoutes(Vertx vertx, GatewayConfig config, Contract contract) {
     this.config = config;
     this.contract = contract;
     this.userClient = client(vertx, "gateway-user", config.proxyTimeoutMs());
     this.slackClient = client(vertx, "gateway-slack", config.proxyTimeoutMs());
+    this.userBreaker = breaker(vertx, "user", config.limits());
+    this.slackBreaker = breaker(vertx, "slack", config.limits());
+  }
+
+  /** The state of each upstream's circuit, for {@code /health}: CLOSED, OPEN or HALF_OPEN. */
+  JsonObject circuits() {
+    return new JsonObject().put("user", userBreaker.state().name()).put("slack", slackBreaker.state().name());
+  }
+
+  private static CircuitBreaker breaker(Vertx vertx, String name, EdgeLimits limits) {
+    return CircuitBreaker.create("gateway-" + name, vertx, new CircuitBreakerOptions()
+      .setMaxFailures(limits.breakerMaxFailures())
+      .setResetTimeout(limits.breakerResetMs())
+      // The proxy's own connect and idle timeouts bound each exchange.
+      .setTimeout(-1)
+      .setNotificationAddress(null));
   }
 
   /** Adds the proxied routes to {@code router}. */
   void mount(Router router) {
-    HttpProxy user = proxy(userClient, "user", config.userHost(), config.userPort());
+    HttpProxy user = proxy(userClient, "user", config.userHost(), config.userPort(), userBreaker);
     router.post("/user").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(validated(user, "createUserLegacy"));
     router.post("/users").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(validated(user, "createUser"));
 
-    HttpProxy slackMessages = proxy(slackClient, "slack", config.slackHost(), config.slackPort());
+    HttpProxy slackMessages = proxy(slackClient, "slack", config.slackHost(), config.slackPort(), slackBreaker);
     router.get("/messages").handler(ProxyHandler.create(slackMessages));
 
-    HttpProxy slackPost = proxy(slackClient, "slack", config.slackHost(), config.slackPort())
+    HttpProxy slackPost = proxy(slackClient, "slack", config.slackHost(), config.slackPort(), slackBreaker)
       .addInterceptor(ProxyInterceptor.builder().transformingPath(path -> "/").build());
     router.post("/messages").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(validated(slackPost, "postMessage"));
   }
@@ -99,10 +120,12 @@ final class ProxyRoutes {
   }
 
   Future<Void> close() {
+    userBreaker.close();
+    slackBreaker.close();
     return Future.all(userClient.close(), slackClient.close()).mapEmpty();
   }
 
-  private HttpProxy proxy(HttpClient client, String service, String host, int port) {
+  private HttpProxy proxy(HttpClient client, String service, String host, int port, CircuitBreaker breaker) {
     long timeoutMs = config.proxyTimeoutMs();
     OriginRequestProvider origin = context -> context.client().request(new RequestOptions()
       .setHost(host)
@@ -111,7 +134,7 @@ final class ProxyRoutes {
       .setIdleTimeout(timeoutMs));
     return HttpProxy.reverseProxy(client)
       .origin(origin)
-      .addInterceptor(new ProxyProblems(service, host, port, timeoutMs))
+      .addInterceptor(new ProxyProblems(service, host, port, timeoutMs, breaker, config.limits().breakerResetMs()))
       .addInterceptor(new ProxyInterceptor() {
         @Override
         public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
