@@ -99,15 +99,16 @@ final class ProxyRoutes {
   /**
    * Validates the body (read whole by the body handler) against {@code operationId} and proxies the request with
    * that buffer: vertx-web-proxy's {@code ProxyHandler} refuses a request whose body was read (500), so the proxy is
-   * called directly and {@link #replayBody} hands it the buffer.
+   * called directly with a {@link ReadRequest} and {@link #replayBody} hands it the buffer.
    */
   private Handler<RoutingContext> validated(HttpProxy proxy, String operationId) {
     return ctx -> contract.validateBody(ctx, operationId)
       .onFailure(ctx::fail)
       .onSuccess(body -> {
-        bodies.put(ctx.request(), body);
-        ctx.addEndHandler(v -> bodies.remove(ctx.request()));
-        proxy.handle(ctx.request());
+        ReadRequest request = new ReadRequest(ctx.request());
+        bodies.put(request, body);
+        ctx.addEndHandler(v -> bodies.remove(request));
+        proxy.handle(request);
       });
   }
 
