@@ -40,6 +40,17 @@ final class Contract {
   static final String SCHEMA_REF = "app:///" + USER_SCHEMA;
 
   private static final Pattern REQUIRED = Pattern.compile("required property \"?([^\"]+)\"?");
+  private static final Pattern NUMBER = Pattern.compile("(\\d+)");
+  /**
+   * The services' own words for what a schema keyword caught in a field (field/keyword → message), so that a
+   * request refused here reads like one refused by the service ({@code Params}, {@code NewUser}).
+   */
+  private static final Map<String, String> MESSAGES = Map.of(
+    "name/pattern", "must not be blank",
+    "email/pattern", "must be a valid email address",
+    "email/minLength", "must be a valid email address",
+    "channel/minLength", "must not be blank",
+    "message/minLength", "must not be blank");
 
   private final OpenAPIContract contract;
   private final RequestValidator validator;
@@ -156,14 +167,26 @@ final class Contract {
       return;
     }
     String field = location.isEmpty() ? "body" : location.replace('/', '.');
-    errors.add(field, switch (keyword) {
-      case "type" -> "has the wrong type";
+    String message = MESSAGES.get(field + "/" + keyword);
+    String limit = limit(error);
+    errors.add(field, message != null ? message : switch (keyword) {
+      case "type" -> "must be a " + (error.contains("number") || error.contains("integer") ? "number" : "string");
       case "minLength" -> "must not be blank";
-      case "maxLength" -> "is too long";
+      case "maxLength" -> limit == null ? "is too long" : "must be at most " + limit + " characters";
       case "pattern", "format" -> "has an invalid format";
       case "minimum", "maximum" -> "is out of range";
       default -> "is invalid (" + keyword + ")";
     });
+  }
+
+  /** The largest number in a maxLength error ("... 64"), or null. */
+  private static String limit(String error) {
+    Matcher m = NUMBER.matcher(error);
+    String last = null;
+    while (m.find()) {
+      last = m.group(1);
+    }
+    return last;
   }
 
   /** The content type of the request, for messages. */

@@ -89,6 +89,12 @@ class ContractTest {
     assertThat(errors.fieldNames()).containsExactlyInAnyOrder("name", "email");
     assertThat(await(web.post(port, "127.0.0.1", "/users").sendJsonObject(new JsonObject().put("name", "Ada")))
       .bodyAsJsonObject().getJsonObject("errors").getJsonArray("email").getList()).containsExactly("is required");
+    JsonObject sameWords = await(web.post(port, "127.0.0.1", "/users")
+      .sendJsonObject(new JsonObject().put("name", " ").put("email", "not-an-email").put("extra", 1))).bodyAsJsonObject();
+    assertThat(sameWords.getJsonObject("errors").getJsonArray("name").getList()).as("the user service's words").containsExactly("must not be blank");
+    assertThat(sameWords.getJsonObject("errors").getJsonArray("email").getList()).containsExactly("must be a valid email address");
+    assertThat(await(web.post(port, "127.0.0.1", "/users").sendJsonObject(new JsonObject().put("name", "x".repeat(65)).put("email", "a@b.c")))
+      .bodyAsJsonObject().getJsonObject("errors").getJsonArray("name").getList()).containsExactly("must be at most 64 characters");
     assertThat(received).isEmpty();
   }
 
