@@ -41,6 +41,7 @@ final class Contract {
 
   private static final Pattern REQUIRED = Pattern.compile("required property \"?([^\"]+)\"?");
   private static final Pattern NUMBER = Pattern.compile("(\\d+)");
+  private static final Pattern TYPE = Pattern.compile("\\b(string|number|integer|boolean|object|array|null)\\b");
   /**
    * The services' own words for what a schema keyword caught in a field (field/keyword → message), so that a
    * request refused here reads like one refused by the service ({@code Params}, {@code NewUser}).
@@ -170,7 +171,7 @@ final class Contract {
     String message = MESSAGES.get(field + "/" + keyword);
     String limit = limit(error);
     errors.add(field, message != null ? message : switch (keyword) {
-      case "type" -> "must be a " + (error.contains("number") || error.contains("integer") ? "number" : "string");
+      case "type" -> "must be a " + expectedType(error);
       case "minLength" -> "must not be blank";
       case "maxLength" -> limit == null ? "is too long" : "must be at most " + limit + " characters";
       case "pattern", "format" -> "has an invalid format";
@@ -179,7 +180,17 @@ final class Contract {
     });
   }
 
-  /** The largest number in a maxLength error ("... 64"), or null. */
+  /** The type a type error expected: the last type its message names ("Instance type number is invalid. Expected string"). */
+  private static String expectedType(String error) {
+    Matcher m = TYPE.matcher(error);
+    String last = "string";
+    while (m.find()) {
+      last = m.group(1);
+    }
+    return last.equals("integer") ? "number" : last;
+  }
+
+  /** The last number in a maxLength error ("... 64"), or null. */
   private static String limit(String error) {
     Matcher m = NUMBER.matcher(error);
     String last = null;

@@ -87,6 +87,7 @@ class ContractTest {
     assertThat(response.getHeader("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
     JsonObject errors = response.bodyAsJsonObject().getJsonObject("errors");
     assertThat(errors.fieldNames()).containsExactlyInAnyOrder("name", "email");
+    assertThat(errors.getJsonArray("email").getList()).containsExactly("must be a string");
     assertThat(await(web.post(port, "127.0.0.1", "/users").sendJsonObject(new JsonObject().put("name", "Ada")))
       .bodyAsJsonObject().getJsonObject("errors").getJsonArray("email").getList()).containsExactly("is required");
     JsonObject sameWords = await(web.post(port, "127.0.0.1", "/users")
