@@ -7,6 +7,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -32,6 +36,8 @@ public final class GatewayClient {
   private final int port;
   private final boolean ssl;
   private final String pathPrefix;
+  /** The bearer token every request carries, or null (a gateway with AUTH_MODE=off). */
+  private final String token;
 
   public GatewayClient(URI baseUrl) {
     this.vertx = Vertx.vertx();
@@ -45,16 +51,40 @@ public final class GatewayClient {
       .setSsl(ssl)
       .setUserAgent("microservice-stack-bdd"));
     this.websockets = vertx.createWebSocketClient();
+    this.token = token(vertx);
+  }
+
+  /**
+   * {@code BDD_TOKEN} when it is set; else, with {@code JWT_SECRET} set (the gateway's HS256 secret), a token minted
+   * for the subject {@code bdd} with every scope; else none.
+   */
+  private static String token(Vertx vertx) {
+    String given = setting("BDD_TOKEN");
+    if (given != null) {
+      return given;
+    }
+    String secret = setting("JWT_SECRET");
+    if (secret == null) {
+      return null;
+    }
+    JWTAuth auth = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
+    return auth.generateToken(new JsonObject().put("sub", "bdd").put("scope", "users:read users:write messages:write"),
+      new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(60));
+  }
+
+  private static String setting(String name) {
+    String value = System.getProperty(name, System.getenv(name));
+    return value == null || value.isBlank() ? null : value;
   }
 
   /** {@code GET} of a path (with its query string) under the base URL. */
   public Answer get(String path) {
-    return send(http.get(pathPrefix + path), null);
+    return send(authorized(http.get(pathPrefix + path)), null);
   }
 
   /** {@code POST} of a JSON body to a path under the base URL. */
   public Answer postJson(String path, JsonObject body) {
-    return send(http.post(pathPrefix + path), body);
+    return send(authorized(http.post(pathPrefix + path)), body);
   }
 
   /** Opens the live feed {@code /ws/users}, from now on, or replaying every user after {@code since} first. */
@@ -62,6 +92,9 @@ public final class GatewayClient {
     String uri = pathPrefix + "/ws/users" + (since == null ? "" : "?since=" + since);
     LiveFeed feed = new LiveFeed();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(host).setPort(port).setSsl(ssl).setURI(uri);
+    if (token != null) {
+      options.addHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+    }
     return feed.attach(await(websockets.connect(options), "connecting to " + uri));
   }
 
@@ -72,6 +105,10 @@ public final class GatewayClient {
 
   public void close() {
     await(vertx.close(), "closing the client");
+  }
+
+  private HttpRequest<Buffer> authorized(HttpRequest<Buffer> request) {
+    return token == null ? request : request.bearerTokenAuthentication(token);
   }
 
   private static Answer send(HttpRequest<Buffer> request, JsonObject body) {

@@ -6,12 +6,13 @@ import io.microservicestack.common.Setting;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The gateway's settings, read once from the verticle's {@code config()}; {@link #SETTINGS} lists every key with
  * its environment variable, default and meaning.
  *
- * @param httpHost         the interface the gateway listens on
+ * @param httpHost         the interface the gateway listens on, or null when not configured (see {@link #bindHost()})
  * @param httpPort         the port the gateway listens on (0 picks a free one)
  * @param userHost         host of the user service's HTTP API
  * @param userPort         port of the user service's HTTP API
@@ -25,14 +26,20 @@ import java.util.List;
  * @param feedPollMs       how often the feed reads new users even without an announcement
  * @param webRoot          directory (absolute, or relative to the working directory) or classpath folder of the page
  * @param wsMaxPerClient   websockets one client address may hold open at once; 0: no limit
+ * @param auth             who may call: the identity settings
+ * @param limits           how often, and the upstreams' circuit breakers
  */
 public record GatewayConfig(String httpHost, int httpPort, String userHost, int userPort, String slackHost, int slackPort,
                             long proxyTimeoutMs, long rpcTimeoutMs, long healthTimeoutMs, int wsMaxBuffered,
-                            long wsPingIntervalMs, long feedPollMs, String webRoot, int wsMaxPerClient) {
+                            long wsPingIntervalMs, long feedPollMs, String webRoot, int wsMaxPerClient, AuthConfig auth,
+                            EdgeLimits limits) {
 
   /** The classpath folder of the bundled page, served when {@code webRoot} is absent. */
   public static final String BUNDLED_WEB_ROOT = "webroot";
 
+  /** The shared {@code HTTP_HOST}, without a default: the gateway's depends on {@code AUTH_MODE} ({@link #bindHost()}). */
+  public static final Setting HTTP_HOST = CommonSettings.HTTP_HOST.env(CommonSettings.HTTP_HOST.env(), "",
+    "interface the gateway binds; unset: 127.0.0.1 with AUTH_MODE=off, 0.0.0.0 with AUTH_MODE=jwt");
   public static final Setting HTTP_PORT = Setting.of("httpPort", "GATEWAY_HTTP_PORT", ServicePorts.GATEWAY, "gateway HTTP port (0 picks a free one)");
   public static final Setting USER_HOST = Setting.of("userHost", "USER_SERVICE_HOST", "127.0.0.1", "where the gateway finds the user service");
   public static final Setting USER_PORT = Setting.of("userPort", "USER_SERVICE_PORT", ServicePorts.USER,
@@ -59,9 +66,10 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       + "0: no limit. Behind a reverse proxy every client has the proxy's address");
 
   /** Every setting, in the order of the docs. */
-  public static final List<Setting> SETTINGS = List.of(CommonSettings.HTTP_HOST, HTTP_PORT, USER_HOST, USER_PORT, SLACK_HOST,
-    SLACK_PORT, PROXY_TIMEOUT_MS, RPC_TIMEOUT_MS, HEALTH_TIMEOUT_MS, WS_MAX_BUFFERED, WS_PING_INTERVAL_MS, FEED_POLL_MS, WEB_ROOT,
-    WS_MAX_PER_CLIENT);
+  public static final List<Setting> SETTINGS = Stream.of(List.of(HTTP_HOST, HTTP_PORT, USER_HOST, USER_PORT, SLACK_HOST,
+      SLACK_PORT, PROXY_TIMEOUT_MS, RPC_TIMEOUT_MS, HEALTH_TIMEOUT_MS, WS_MAX_BUFFERED, WS_PING_INTERVAL_MS, FEED_POLL_MS, WEB_ROOT,
+      WS_MAX_PER_CLIENT),
+    AuthConfig.SETTINGS, EdgeLimits.SETTINGS).flatMap(List::stream).toList();
 
   public GatewayConfig {
     HTTP_PORT.requireRange(httpPort, 0, 65_535);
@@ -79,7 +87,7 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
   /** Reads the config object, with the defaults for absent keys; a bad value fails naming its setting. */
   public static GatewayConfig fromJson(JsonObject json) {
     return new GatewayConfig(
-      CommonSettings.HTTP_HOST.string(json),
+      HTTP_HOST.string(json),
       HTTP_PORT.intValue(json),
       USER_HOST.string(json),
       USER_PORT.intValue(json),
@@ -92,13 +100,18 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       WS_PING_INTERVAL_MS.longValue(json),
       FEED_POLL_MS.longValue(json),
       WEB_ROOT.string(json),
-      WS_MAX_PER_CLIENT.intValue(json));
+      WS_MAX_PER_CLIENT.intValue(json),
+      AuthConfig.fromJson(json),
+      EdgeLimits.fromJson(json));
   }
 
   /** The config object this record reads back to itself. */
   public JsonObject toJson() {
-    return new JsonObject()
-      .put(CommonSettings.HTTP_HOST.key(), httpHost)
+    JsonObject json = new JsonObject();
+    if (httpHost != null) {
+      json.put(HTTP_HOST.key(), httpHost);
+    }
+    json
       .put(HTTP_PORT.key(), httpPort)
       .put(USER_HOST.key(), userHost)
       .put(USER_PORT.key(), userPort)
@@ -112,6 +125,18 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       .put(FEED_POLL_MS.key(), feedPollMs)
       .put(WEB_ROOT.key(), webRoot)
       .put(WS_MAX_PER_CLIENT.key(), wsMaxPerClient);
+    return limits.addTo(auth.addTo(json));
+  }
+
+  /**
+   * The interface to bind: {@code HTTP_HOST} when it is set; otherwise 127.0.0.1 while the API is open
+   * ({@code AUTH_MODE=off}: only this machine can call it) and every interface with {@code AUTH_MODE=jwt}.
+   */
+  public String bindHost() {
+    if (httpHost != null) {
+      return httpHost;
+    }
+    return auth.enabled() ? "0.0.0.0" : "127.0.0.1";
   }
 
   /**

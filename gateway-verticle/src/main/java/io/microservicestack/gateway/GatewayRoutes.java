@@ -14,18 +14,20 @@ import java.nio.file.Path;
 /**
  * The gateway's router: the shared routes of {@link ServiceHttp} (with {@code GET /health} in the original
  * project's format, {@link HealthRoute}), the proxied routes ({@link ProxyRoutes}), the RPC routes
- * ({@link RpcRoutes}), the websocket feed ({@link UserFeed}) and the page of {@code webRoot} at {@code /}.
+ * ({@link RpcRoutes}), each behind the {@link EdgeGuard} with its scope ({@link Scopes}) and budget, the websocket feed ({@link UserFeed}) and the page of {@code webRoot} at {@code /}.
  */
 final class GatewayRoutes {
 
   private final GatewayConfig config;
+  private final EdgeGuard guard;
   private final ProxyRoutes proxies;
   private final RpcRoutes rpc;
   private final HealthRoute health;
   private final UserFeed feed;
 
-  GatewayRoutes(GatewayConfig config, ProxyRoutes proxies, RpcRoutes rpc, HealthRoute health, UserFeed feed) {
+  GatewayRoutes(GatewayConfig config, EdgeGuard guard, ProxyRoutes proxies, RpcRoutes rpc, HealthRoute health, UserFeed feed) {
     this.config = config;
+    this.guard = guard;
     this.proxies = proxies;
     this.rpc = rpc;
     this.health = health;
@@ -38,9 +40,17 @@ final class GatewayRoutes {
     HealthChecks readiness = ServiceHttp.withCluster(vertx,
       HealthChecks.create(vertx).register("feed", promise -> promise.complete(Status.OK())));
     Router router = ServiceHttp.router(vertx, HealthCheckHandler.createWithHealthChecks(readiness), health);
-    router.get("/ws/users").handler(feed::upgrade);
+    guard.install(router);
+    router.get("/ws/users").handler(guard.websocket(Scopes.USERS_READ)).handler(feed::upgrade);
+    router.post("/user").handler(guard.require(Scopes.USERS_WRITE, RateLimiter.Kind.WRITE));
+    router.post("/users").handler(guard.require(Scopes.USERS_WRITE, RateLimiter.Kind.WRITE));
+    router.post("/messages").handler(guard.require(Scopes.MESSAGES_WRITE, RateLimiter.Kind.WRITE));
+    router.get("/messages").handler(guard.require(Scopes.USERS_READ, RateLimiter.Kind.READ));
+    router.get("/users").handler(guard.require(Scopes.USERS_READ, RateLimiter.Kind.READ));
+    router.get("/users/:id").handler(guard.require(Scopes.USERS_READ, RateLimiter.Kind.READ));
     proxies.mount(router);
     rpc.mount(router);
+    ApiDocs.mount(router);
     router.get("/*").handler(new PageHeaders()).handler(staticHandler(config.webRoot()));
     return router;
   }

@@ -6,8 +6,13 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.tracing.TracingPolicy;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The API gateway: one HTTP entry point in front of the user and slack services.
@@ -20,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code GET /ws/users}: websocket feed of created users ({@link UserFeed});</li>
  *   <li>{@code GET /ping}, {@code /health/live}, {@code /health/ready}; {@code GET /}: the page of {@code webRoot}.</li>
  * </ul>
- * Every error is {@code application/problem+json}. Configured by {@link GatewayConfig}; deploy several instances
+ * Who may call which route, and how often, is the {@link EdgeGuard}'s business. Every error is
+ * {@code application/problem+json}. Configured by {@link GatewayConfig}; deploy several instances
  * to use several event loops (each has its own clients, feed consumer and share of the connections).
  */
 public class GatewayVerticle extends VerticleBase {
@@ -29,23 +35,52 @@ public class GatewayVerticle extends VerticleBase {
   static final String ROLE = "gateway";
   /** The largest websocket frame or message a client may send; the feed expects none but control frames. */
   public static final int MAX_WEBSOCKET_MESSAGE_BYTES = 1_024;
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  /** The open-API warning is said once per JVM, however many instances deploy. */
+  private static final AtomicBoolean WARNED_OPEN = new AtomicBoolean();
 
   private ProxyRoutes proxies;
   private HealthRoute health;
   private UserFeed feed;
+  private TokenVerifier verifier;
+  private RateLimiter limiter;
   private HttpServer server;
+  private Router router;
 
   @Override
   public Future<?> start() {
     GatewayConfig config = GatewayConfig.fromJson(config());
     UserRpcClient users = new UserRpcClient(vertx, config);
-    proxies = new ProxyRoutes(vertx, config);
-    health = new HealthRoute(vertx, config);
+    limiter = new RateLimiter(vertx, config.limits());
+    health = new HealthRoute(vertx, config, limiter);
     feed = new UserFeed(vertx, config, users);
-    GatewayRoutes routes = new GatewayRoutes(config, proxies, new RpcRoutes(users), health, feed);
-    return feed.start()
-      .compose(v -> ServiceHttp.listen(vertx, serverOptions(config), routes.router(vertx), "gateway", GatewayConfig.HTTP_PORT))
+    warnIfOpen(config);
+    Future<TokenVerifier> verifying = config.auth().enabled()
+      ? TokenVerifier.create(vertx, config.auth())
+      : Future.succeededFuture();
+    Future<Contract> contract = Contract.load(vertx);
+    return Future.all(verifying, contract)
+      .compose(loaded -> {
+        TokenVerifier tokens = verifying.result();
+        verifier = tokens;
+        proxies = new ProxyRoutes(vertx, config, contract.result());
+        health.showCircuits(proxies::circuits);
+        EdgeGuard guard = new EdgeGuard(config.auth(), tokens, limiter);
+        GatewayRoutes routes = new GatewayRoutes(config, guard, proxies, new RpcRoutes(users), health, feed);
+        router = routes.router(vertx);
+        return feed.start()
+          .compose(v -> ServiceHttp.listen(vertx, serverOptions(config), router, "gateway", GatewayConfig.HTTP_PORT));
+      })
       .onSuccess(listening -> server = listening);
+  }
+
+  private static void warnIfOpen(GatewayConfig config) {
+    if (!config.auth().enabled() && WARNED_OPEN.compareAndSet(false, true)) {
+      LOG.warn("AUTH_MODE=off: the gateway's API is open to anyone who can reach it; it listens on {}{}",
+        config.bindHost(), config.httpHost() == null
+          ? " only (set HTTP_HOST to listen elsewhere, and AUTH_MODE=jwt before exposing it)"
+          : " because HTTP_HOST says so");
+    }
   }
 
   /** Closes the websockets, lets in-flight requests finish, then closes the upstream clients. */
@@ -55,9 +90,13 @@ public class GatewayVerticle extends VerticleBase {
     return feedStopped
       .eventually(() -> ServiceHttp.shutdown(server))
       .eventually(() -> proxies == null ? Future.succeededFuture() : proxies.close())
+      .eventually(() -> limiter == null ? Future.succeededFuture() : limiter.close())
       .onComplete(ar -> {
         if (health != null) {
           health.close();
+        }
+        if (verifier != null) {
+          verifier.close();
         }
       });
   }
@@ -67,13 +106,19 @@ public class GatewayVerticle extends VerticleBase {
     return server == null ? -1 : server.actualPort();
   }
 
+  /** The routes this instance serves (for the contract test). */
+  Router router() {
+    return router;
+  }
+
   /** This instance's websocket feed. */
   public UserFeed feed() {
     return feed;
   }
 
   private static HttpServerOptions serverOptions(GatewayConfig config) {
-    return ServiceHttp.serverOptions(config.httpHost(), config.httpPort())
+    return ServiceHttp.serverOptions(config.bindHost(), config.httpPort())
+      .setWebSocketSubProtocols(List.of(EdgeGuard.WS_PROTOCOL))
       // The edge starts a trace for every request (when tracing is on), continuing a client's traceparent if sent.
       .setTracingPolicy(TracingPolicy.ALWAYS)
       // The feed reads nothing from a client but control frames: a data frame or message over 1 KiB closes it (1009).

@@ -30,6 +30,9 @@ import java.util.Map;
  *  "userRpc": {"time": 2, "response": "pong"}}</pre>
  * 200 when every service is well, 503 when one is not; that entry then has {@code "error"} instead of
  * {@code "response"}, saying what is wrong (e.g. {@code "not ready: postgres DOWN (Connection refused)"}).
+ * {@code "rateLimits"} says where the rate budgets are kept ({@code UP} in Redis, {@code DEGRADED} in this process
+ * while Redis is away, {@code OFF}); {@code "circuits"} the state of each upstream's circuit breaker. Neither changes
+ * the status.
  *
  * <p>What is asked: {@code user} and {@code slack} are {@code GET /health/ready} on the configured upstreams (what
  * the proxied routes go to): a service that answers but whose own dependencies are down (PostgreSQL for user; Redis
@@ -46,9 +49,13 @@ final class HealthRoute implements Handler<RoutingContext> {
   private final long timeoutMs;
   private final WebClient client;
   private final HealthChecks checks;
+  private final RateLimiter limiter;
+  /** The upstreams' circuit states, once the proxied routes exist. */
+  private java.util.function.Supplier<JsonObject> circuits;
 
-  HealthRoute(Vertx vertx, GatewayConfig config) {
+  HealthRoute(Vertx vertx, GatewayConfig config, RateLimiter limiter) {
     this.vertx = vertx;
+    this.limiter = limiter;
     this.timeoutMs = config.healthTimeoutMs();
     this.client = WebClient.create(vertx, new WebClientOptions()
       .setName("gateway-health")
@@ -71,6 +78,11 @@ final class HealthRoute implements Handler<RoutingContext> {
       .onFailure(ctx::fail);
   }
 
+  /** Adds the upstreams' circuit states ({@code "circuits": {"user": "CLOSED", ...}}) to the answer. */
+  void showCircuits(java.util.function.Supplier<JsonObject> circuits) {
+    this.circuits = circuits;
+  }
+
   void close() {
     client.close();
   }
@@ -80,6 +92,11 @@ final class HealthRoute implements Handler<RoutingContext> {
     result.getChecks().forEach(check -> byName.put(check.getId(), check));
     JsonObject body = new JsonObject().put("status", result.getUp() ? "UP" : "DOWN");
     CHECKS.forEach(name -> body.put(name, entry(byName.get(name))));
+    // Informational: a degraded limiter never makes the gateway DOWN (it falls back to limits of its own).
+    body.put("rateLimits", limiter.health());
+    if (circuits != null) {
+      body.put("circuits", circuits.get());
+    }
     ctx.response()
       .setStatusCode(result.getUp() ? 200 : 503)
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

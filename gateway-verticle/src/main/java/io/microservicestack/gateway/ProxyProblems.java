@@ -1,6 +1,8 @@
 package io.microservicestack.gateway;
 
 import io.microservicestack.common.Problem;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.httpproxy.Body;
@@ -24,6 +26,10 @@ import java.util.concurrent.TimeoutException;
  *   <li>anything else before the response head (connection reset, malformed response): 502 Bad Gateway.</li>
  * </ul>
  * A failure after the upstream's response head was relayed cannot be answered any more: the connection is closed.
+ *
+ * <p>Each upstream has a circuit breaker (vertx-circuit-breaker): after {@code BREAKER_MAX_FAILURES} failed exchanges
+ * in a row it opens and every request is answered 503 with {@code Retry-After} at once, without calling the upstream;
+ * after {@code BREAKER_RESET_MS} one request probes it (half-open) and a success closes the circuit again.
  */
 final class ProxyProblems implements ProxyInterceptor {
 
@@ -33,21 +39,29 @@ final class ProxyProblems implements ProxyInterceptor {
   private final String service;
   private final String address;
   private final long timeoutMs;
+  private final CircuitBreaker breaker;
+  private final long retryAfterSeconds;
 
-  ProxyProblems(String service, String host, int port, long timeoutMs) {
+  ProxyProblems(String service, String host, int port, long timeoutMs, CircuitBreaker breaker, long resetMs) {
     this.service = service;
     this.address = host + ":" + port;
     this.timeoutMs = timeoutMs;
+    this.breaker = breaker;
+    this.retryAfterSeconds = Math.max(1, (resetMs + 999) / 1000);
   }
 
+  /** The exchange runs inside the upstream's circuit breaker: while it is open the answer is a 503 at once. */
   @Override
   public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-    return context.sendRequest().recover(failure -> Future.succeededFuture(problemResponse(context, failure)));
+    return breaker.<ProxyResponse>execute(context::sendRequest)
+      .recover(failure -> Future.succeededFuture(problemResponse(context, failure)));
   }
 
   private ProxyResponse problemResponse(ProxyContext context, Throwable failure) {
     Problem problem = problemOf(failure);
-    if (context.request().proxiedRequest().response().closed()) {
+    if (failure instanceof OpenCircuitException) {
+      LOG.debug("{} {}: the {} circuit is open", context.request().getMethod(), context.request().getURI(), service);
+    } else if (context.request().proxiedRequest().response().closed()) {
       // The client hung up (a browser navigating away, a load generator stopping): nothing went wrong upstream.
       LOG.debug("{} {}: the client left before the {} service answered", context.request().getMethod(),
         context.request().getURI(), service);
@@ -56,12 +70,19 @@ final class ProxyProblems implements ProxyInterceptor {
         service, address, problem.status(), failure.toString());
     }
     Buffer body = problem.toJson().toBuffer();
-    return context.request().release().response()
+    ProxyResponse response = context.request().release().response()
       .setStatusCode(problem.status())
       .setBody(Body.body(body, PROBLEM_JSON));
+    if (failure instanceof OpenCircuitException) {
+      response.headers().set("Retry-After", String.valueOf(retryAfterSeconds));
+    }
+    return response;
   }
 
   Problem problemOf(Throwable failure) {
+    if (failure instanceof OpenCircuitException) {
+      return Problem.unavailable("The " + service + " service failed repeatedly; the gateway stops calling it for a while");
+    }
     if (failure instanceof TimeoutException) {
       return Problem.of(504, "Gateway Timeout", "The " + service + " service did not answer within " + timeoutMs + " ms");
     }

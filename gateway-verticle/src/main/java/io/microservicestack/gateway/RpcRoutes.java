@@ -17,7 +17,7 @@ import io.vertx.ext.web.Router;
  * Bad input is a 400 problem before any request is sent, by the same rules as the user service ({@link Params},
  * {@link Paging}). A reply failure's code becomes the status (404 for an unknown id), no consumer registered is a
  * 503, no reply within {@code rpcTimeoutMs} (over {@value UserRpcClient#ATTEMPTS} attempts, see
- * {@link UserRpcClient}) a 504 (mapped by the router's {@link io.microservicestack.common.ProblemHandler}).
+ * {@link UserRpcClient}) a 504. The verified subject, if any, goes along as the {@code subject} delivery header (mapped by the router's {@link io.microservicestack.common.ProblemHandler}).
  */
 final class RpcRoutes {
 
@@ -30,8 +30,8 @@ final class RpcRoutes {
   /** Adds the RPC routes to {@code router}. */
   void mount(Router router) {
     router.get("/users/:id").respond(ctx -> users.request(Addresses.USERS_GET,
-      new JsonObject().put("id", Params.id("id", ctx.pathParam("id")))));
+      new JsonObject().put("id", Params.id("id", ctx.pathParam("id"))), EdgeGuard.subject(ctx)));
     router.get("/users").respond(ctx -> users.request(Addresses.USERS_LIST,
-      Paging.parse(ctx.queryParams().get("after"), ctx.queryParams().get("limit")).toJson()));
+      Paging.parse(ctx.queryParams().get("after"), ctx.queryParams().get("limit")).toJson(), EdgeGuard.subject(ctx)));
   }
 }

@@ -3,6 +3,7 @@ package io.microservicestack.gateway;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.microservicestack.common.Metrics;
+import io.microservicestack.common.Subject;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -45,9 +46,15 @@ final class UserRpcClient {
   }
 
   Future<JsonObject> request(String address, JsonObject body) {
+    return request(address, body, null);
+  }
+
+  /** A request on behalf of {@code subject} (the verified caller, or null): it travels as a delivery-option header. */
+  Future<JsonObject> request(String address, JsonObject body, String subject) {
+    DeliveryOptions options = subject == null ? attempt : new DeliveryOptions(attempt).addHeader(Subject.BUS_HEADER, subject);
     long start = System.nanoTime();
     Timer[] byOutcome = timers(address);
-    return request(address, body, ATTEMPTS)
+    return request(address, body, options, ATTEMPTS)
       .andThen(ar -> byOutcome[outcome(ar.cause())].record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
   }
 
@@ -79,11 +86,11 @@ final class UserRpcClient {
     return 4;
   }
 
-  private Future<JsonObject> request(String address, JsonObject body, int attemptsLeft) {
-    return vertx.eventBus().<JsonObject>request(address, body, attempt)
+  private Future<JsonObject> request(String address, JsonObject body, DeliveryOptions options, int attemptsLeft) {
+    return vertx.eventBus().<JsonObject>request(address, body, options)
       .map(Message::body)
       .recover(failure -> attemptsLeft > 1 && isTimeout(failure)
-        ? request(address, body, attemptsLeft - 1)
+        ? request(address, body, options, attemptsLeft - 1)
         : Future.failedFuture(failure));
   }
 

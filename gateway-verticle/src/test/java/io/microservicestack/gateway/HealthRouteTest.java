@@ -41,7 +41,8 @@ class HealthRouteTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonObject body = response.bodyAsJsonObject();
-    assertThat(body.fieldNames()).containsExactly("status", "user", "slack", "userRpc");
+    assertThat(body.fieldNames()).containsExactly("status", "user", "slack", "userRpc", "rateLimits", "circuits");
+    assertThat(body.getJsonObject("rateLimits").getString("status")).isEqualTo("OFF");
     assertThat(body.getString("status")).isEqualTo("UP");
     for (String service : HealthRoute.CHECKS) {
       assertThat(body.getJsonObject(service).fieldNames()).containsExactlyInAnyOrder("time", "response");

@@ -53,6 +53,8 @@ final class LauncherSettings {
     "service name of the spans; empty: the role when the JVM runs one, else microservice-stack");
   static final Setting OTEL_TRACES_SAMPLER = Setting.of("otelTracesSampler", "OTEL_TRACES_SAMPLER", "",
     "sampler (OpenTelemetry names: parentbased_always_on, parentbased_traceidratio with OTEL_TRACES_SAMPLER_ARG, ...); empty: parentbased_always_on");
+  static final Setting JWT_PRIVATE_KEY = Setting.of("jwtPrivateKey", "JWT_PRIVATE_KEY", "",
+    "the token command signs with this PEM private key (RS256 or ES256; text or file path) instead of JWT_SECRET");
   static final Setting LOG_LEVEL = Setting.of("logLevel", "LOG_LEVEL", "INFO", "root log level (logback)");
   static final Setting LOG_FORMAT = Setting.of("logFormat", "LOG_FORMAT", "text",
     "text, or json: one JSON object per line with timestamp, level, logger, thread, message, role, trace_id, span_id");
@@ -62,7 +64,7 @@ final class LauncherSettings {
     CLUSTER_DISCOVERY, CLUSTER_MEMBERS, CLUSTER_K8S_MODE, CLUSTER_K8S_SERVICE_DNS, CLUSTER_K8S_SERVICE_NAME, CLUSTER_K8S_NAMESPACE,
     CLUSTER_PORT, CLUSTER_INTERFACE, CLUSTER_HOST, CLUSTER_PUBLIC_HOST, CLUSTER_BUS_PORT,
     CLUSTER_HEARTBEAT_TIMEOUT_S, METRICS_ENABLED, OTEL_TRACES_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT,
-    OTEL_EXPORTER_ZIPKIN_ENDPOINT, OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, LOG_LEVEL, LOG_FORMAT);
+    OTEL_EXPORTER_ZIPKIN_ENDPOINT, OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, JWT_PRIVATE_KEY, LOG_LEVEL, LOG_FORMAT);
 
   private LauncherSettings() {
   }

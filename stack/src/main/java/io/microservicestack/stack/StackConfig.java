@@ -1,6 +1,8 @@
 package io.microservicestack.stack;
 
+import io.microservicestack.common.CommonSettings;
 import io.microservicestack.common.Setting;
+import io.microservicestack.gateway.AuthConfig;
 import io.microservicestack.gateway.GatewayConfig;
 import io.microservicestack.slack.SlackConfig;
 import io.microservicestack.user.UserConfig;
@@ -95,6 +97,9 @@ public final class StackConfig {
         config.put(setting.key(), get(setting));
       }
     }
+    if (loopbackOnly(role, deployed)) {
+      config.put(CommonSettings.HTTP_HOST.key(), "127.0.0.1");
+    }
     if (role == Role.GATEWAY) {
       follow(config, GatewayConfig.USER_PORT, deployed.contains(Role.USER), UserConfig.HTTP_PORT);
       follow(config, GatewayConfig.SLACK_PORT, deployed.contains(Role.SLACK), SlackConfig.HTTP_PORT);
@@ -102,6 +107,17 @@ public final class StackConfig {
     JsonObject json = new JsonObject(config);
     role.validate(json);
     return json;
+  }
+
+  /**
+   * With the API open ({@code AUTH_MODE=off}), {@code HTTP_HOST} unset and every service in this one unclustered JVM
+   * with the gateway, the services listen on 127.0.0.1 like the gateway does: nothing of the open stack is reachable
+   * from another machine. (The gateway itself decides so from its own config; clustered services keep 0.0.0.0 so that
+   * gateways on other hosts reach them.)
+   */
+  private boolean loopbackOnly(Role role, Set<Role> deployed) {
+    return role != Role.GATEWAY && deployed.contains(Role.GATEWAY) && !isSet(CommonSettings.HTTP_HOST)
+      && !bool(LauncherSettings.CLUSTER) && !"jwt".equalsIgnoreCase(get(AuthConfig.AUTH_MODE));
   }
 
   private void follow(Map<String, Object> config, Setting upstream, boolean inThisJvm, Setting servicePort) {

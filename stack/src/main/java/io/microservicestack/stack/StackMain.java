@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The launcher: {@code java -jar stack.jar [all|user|user-queue|slack|gateway ...] [--cluster]}, {@code --help},
- * {@code --version}.
+ * {@code --version}, {@code token --sub <subject> --scope "..."} ({@link TokenCommand}).
  *
  * <p>{@code dlq ...} runs the dead-letter tool instead ({@link DeadLetterTool}).
  *
@@ -50,6 +50,7 @@ public final class StackMain {
       switch (command.action()) {
         case HELP -> print(help());
         case VERSION -> print(version());
+        case TOKEN -> print(TokenCommand.token(command.config(), command.arguments()));
         case RUN -> {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(stack.get(), embedded.get()), "stack-shutdown"));
           run(command, stack, embedded);
@@ -170,6 +171,7 @@ public final class StackMain {
       Usage: java -jar stack.jar [ROLE...] [--cluster]
              java -jar stack.jar --help | --version
              java -jar stack.jar dlq list|replay|drop --queue <queue> [--id <message-id>|--all]
+             java -jar stack.jar token --sub <subject> [--scope "users:read users:write"] [--ttl <seconds>]
 
       Runs the microservice-stack roles in this JVM: %s (default: all).
       --cluster joins the Hazelcast-clustered event bus (the same as CLUSTER=true), so each role can run in its own JVM.

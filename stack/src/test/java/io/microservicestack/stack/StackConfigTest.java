@@ -24,7 +24,8 @@ class StackConfigTest {
     StackConfig config = StackConfig.from(Map.of());
     JsonObject user = config.configFor(Role.USER, ALL);
 
-    assertThat(user).isEqualTo(new JsonObject());
+    // With the gateway in the same open (AUTH_MODE=off) JVM the service binds loopback only.
+    assertThat(user).isEqualTo(new JsonObject().put("httpHost", "127.0.0.1"));
     assertThat(UserConfig.fromJson(user).httpPort()).isEqualTo(8101);
     assertThat(UserConfig.fromJson(user).eventsExchange()).isEqualTo("stack.events");
     assertThat(config.isSet(UserConfig.PG_URI)).as("no PostgreSQL configured: embedded").isFalse();
@@ -37,7 +38,7 @@ class StackConfigTest {
     JsonObject user = StackConfig.from(Map.of("USER_HTTP_PORT", "9001", "PG_POOL_SIZE", " ", "PG_SCHEMA", "s1"))
       .configFor(Role.USER, ALL);
 
-    assertThat(user).isEqualTo(new JsonObject().put("httpPort", "9001").put("pgSchema", "s1"));
+    assertThat(user).isEqualTo(new JsonObject().put("httpPort", "9001").put("pgSchema", "s1").put("httpHost", "127.0.0.1"));
     assertThat(UserConfig.fromJson(user).poolSize()).isEqualTo(16);
   }
 

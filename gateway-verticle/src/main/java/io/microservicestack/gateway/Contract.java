@@ -1,0 +1,207 @@
+package io.microservicestack.gateway;
+
+import io.microservicestack.common.FieldErrors;
+import io.microservicestack.common.JsonBody;
+import io.microservicestack.common.Problem;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.impl.Utils;
+import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's API contract, {@code contracts/openapi.yaml} (with {@code contracts/schemas/user.json}), read from
+ * the jar, and the request-body validation done with it (vertx-openapi) before a write is proxied.
+ *
+ * <p>A body that is not JSON is answered as the services answer it (415, 400, {@link JsonBody}); a JSON body that
+ * breaks the schema is a 400 validation problem with {@code errors} by field, the shape the user service gives.
+ */
+final class Contract {
+
+  /** Where the contract lives on the classpath (copied from {@code contracts/} at build time). */
+  static final String FOLDER = "contracts";
+  static final String OPENAPI = FOLDER + "/openapi.yaml";
+  /** The one schema file, and the reference under which the OpenAPI document names it. */
+  static final String USER_SCHEMA = "schemas/user.json";
+  /** The absolute URI under which the gateway gives vertx-openapi the user schema. */
+  static final String SCHEMA_REF = "app:///" + USER_SCHEMA;
+
+  private static final Pattern REQUIRED = Pattern.compile("required property \"?([^\"]+)\"?");
+  private static final Pattern NUMBER = Pattern.compile("(\\d+)");
+  private static final Pattern TYPE = Pattern.compile("\\b(string|number|integer|boolean|object|array|null)\\b");
+  /**
+   * The services' own words for what a schema keyword caught in a field (field/keyword → message), so that a
+   * request refused here reads like one refused by the service ({@code Params}, {@code NewUser}).
+   */
+  private static final Map<String, String> MESSAGES = Map.of(
+    "name/pattern", "must not be blank",
+    "email/pattern", "must be a valid email address",
+    "email/minLength", "must be a valid email address",
+    "channel/minLength", "must not be blank",
+    "message/minLength", "must not be blank");
+
+  private final OpenAPIContract contract;
+  private final RequestValidator validator;
+
+  private Contract(OpenAPIContract contract, RequestValidator validator) {
+    this.contract = contract;
+    this.validator = validator;
+  }
+
+  /** Reads and resolves the contract from the classpath. */
+  static Future<Contract> load(Vertx vertx) {
+    Future<JsonObject> openApi = Utils.readYamlOrJson(vertx, OPENAPI);
+    Future<JsonObject> user = vertx.fileSystem().readFile(FOLDER + "/" + USER_SCHEMA).map(Buffer::toJsonObject);
+    return Future.all(openApi, user)
+      .compose(both -> OpenAPIContract.from(vertx, validatable(absoluteRefs(openApi.result())),
+        Map.of(SCHEMA_REF, user.result().copy().put("$id", SCHEMA_REF))))
+      .map(contract -> new Contract(contract, RequestValidator.create(vertx, contract)));
+  }
+
+  /**
+   * The document without the media types vertx-openapi 5.0.7 refuses to load (it knows JSON, text, multipart and
+   * octet streams, not {@code application/problem+json}, YAML or HTML): only the request bodies are validated here,
+   * and those are JSON. The file served keeps them all.
+   */
+  static JsonObject validatable(JsonObject json) {
+    for (String name : List.copyOf(json.fieldNames())) {
+      Object value = json.getValue(name);
+      if (name.equals("content") && value instanceof JsonObject content) {
+        content.fieldNames().removeIf(type -> !io.vertx.openapi.contract.MediaType.isMediaTypeSupported(type));
+      } else if (value instanceof JsonObject object) {
+        validatable(object);
+      }
+    }
+    return json;
+  }
+
+  /**
+   * The document with its relative references to {@value #USER_SCHEMA} made absolute: the file keeps them relative
+   * (a browser resolves them against {@code /openapi.yaml}), vertx-openapi resolves only absolute ones it was given.
+   */
+  static JsonObject absoluteRefs(JsonObject json) {
+    for (String name : json.fieldNames()) {
+      Object value = json.getValue(name);
+      if (name.equals("$ref") && USER_SCHEMA.equals(value)) {
+        json.put(name, SCHEMA_REF);
+      } else if (value instanceof JsonObject object) {
+        absoluteRefs(object);
+      } else if (value instanceof io.vertx.core.json.JsonArray array) {
+        array.forEach(item -> {
+          if (item instanceof JsonObject object) {
+            absoluteRefs(object);
+          }
+        });
+      }
+    }
+    return json;
+  }
+
+  OpenAPIContract openApi() {
+    return contract;
+  }
+
+  /**
+   * Validates the body of {@code ctx} (read by a body handler) against {@code operationId}'s request body.
+   *
+   * @return the body to forward, or a failed future with the 4xx problem
+   */
+  Future<Buffer> validateBody(RoutingContext ctx, String operationId) {
+    JsonObject json;
+    try {
+      json = JsonBody.object(ctx);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    Buffer body = ctx.body().buffer();
+    ValidatableRequestImpl request = new ValidatableRequestImpl(Map.of(), Map.of(), Map.of(), Map.of(),
+      new RequestParameterImpl(json.toBuffer()), "application/json");
+    return validator.validate(request, operationId)
+      .map(valid -> body)
+      .recover(failure -> Future.failedFuture(problem(failure).exception()));
+  }
+
+  static Problem problem(Throwable failure) {
+    FieldErrors errors = new FieldErrors();
+    if (failure instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
+      List<OutputUnit> units = schema.getOutputUnit().getErrors() == null || schema.getOutputUnit().getErrors().isEmpty()
+        ? List.of(schema.getOutputUnit()) : schema.getOutputUnit().getErrors();
+      for (OutputUnit unit : units) {
+        addError(errors, unit);
+      }
+    }
+    if (errors.isEmpty()) {
+      return Problem.badRequest("The request does not match the API contract");
+    }
+    try {
+      errors.throwIfAny();
+    } catch (io.microservicestack.common.ProblemException e) {
+      return e.problem();
+    }
+    return Problem.badRequest("The request does not match the API contract");
+  }
+
+  private static void addError(FieldErrors errors, OutputUnit unit) {
+    String location = unit.getInstanceLocation() == null ? "" : unit.getInstanceLocation().replaceFirst("^#?/?", "");
+    String keywordLocation = unit.getKeywordLocation() == null ? "" : unit.getKeywordLocation();
+    String keyword = keywordLocation.substring(keywordLocation.lastIndexOf('/') + 1);
+    String error = unit.getError() == null ? "" : unit.getError();
+    if (keyword.equals("required") || error.contains("required property")) {
+      Matcher m = REQUIRED.matcher(error);
+      errors.add(m.find() ? m.group(1) : location.isEmpty() ? "body" : location, "is required");
+      return;
+    }
+    if (keyword.isEmpty() || keyword.equals("properties") || keyword.equals("allOf") || keyword.equals("$ref")) {
+      return;
+    }
+    String field = location.isEmpty() ? "body" : location.replace('/', '.');
+    String message = MESSAGES.get(field + "/" + keyword);
+    String limit = limit(error);
+    errors.add(field, message != null ? message : switch (keyword) {
+      case "type" -> "must be a " + expectedType(error);
+      case "minLength" -> "must not be blank";
+      case "maxLength" -> limit == null ? "is too long" : "must be at most " + limit + " characters";
+      case "pattern", "format" -> "has an invalid format";
+      case "minimum", "maximum" -> "is out of range";
+      default -> "is invalid (" + keyword + ")";
+    });
+  }
+
+  /** The type a type error expected: the last type its message names ("Instance type number is invalid. Expected string"). */
+  private static String expectedType(String error) {
+    Matcher m = TYPE.matcher(error);
+    String last = "string";
+    while (m.find()) {
+      last = m.group(1);
+    }
+    return last.equals("integer") ? "number" : last;
+  }
+
+  /** The last number in a maxLength error ("... 64"), or null. */
+  private static String limit(String error) {
+    Matcher m = NUMBER.matcher(error);
+    String last = null;
+    while (m.find()) {
+      last = m.group(1);
+    }
+    return last;
+  }
+
+  /** The content type of the request, for messages. */
+  static String contentType(RoutingContext ctx) {
+    return ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+  }
+}

@@ -1,0 +1,68 @@
+package io.microservicestack.gateway;
+
+import io.microservicestack.common.Problem;
+import io.microservicestack.common.testing.TcpProxy;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.microservicestack.gateway.GatewayFixture.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(VertxExtension.class)
+@DisplayName("The circuit breaker per upstream")
+class CircuitBreakerTest {
+
+  @Test
+  @DisplayName("After BREAKER_MAX_FAILURES failures the gateway answers 503 with Retry-After without calling the upstream; /health shows OPEN; a probe after the reset closes it again.")
+  void opensAndCloses(Vertx vertx) {
+    AtomicInteger calls = new AtomicInteger();
+    Router slack = Router.router(vertx);
+    slack.get("/messages").handler(ctx -> {
+      calls.incrementAndGet();
+      ctx.json(new JsonObject().put("items", new JsonArray()));
+    });
+    int slackPort = GatewayFixture.fakeServer(vertx, slack).actualPort();
+    TcpProxy line = await(TcpProxy.start(vertx, "127.0.0.1", slackPort));
+    int port = GatewayFixture.deploy(vertx, GatewayFixture.config(vertx).put("slackPort", line.port())
+      .put("breakerMaxFailures", 2).put("breakerResetMs", 300)).actualPort();
+    WebClient web = WebClient.create(vertx);
+    assertThat(get(web, port).statusCode()).isEqualTo(200);
+
+    line.cut();
+    assertThat(get(web, port).statusCode()).isBetween(502, 503);
+    assertThat(get(web, port).statusCode()).isBetween(502, 503);
+    line.restore();
+    int callsBefore = calls.get();
+    HttpResponse<Buffer> open = get(web, port);
+
+    assertThat(open.statusCode()).isEqualTo(503);
+    assertThat(open.getHeader("Content-Type")).isEqualTo(Problem.CONTENT_TYPE);
+    assertThat(open.getHeader("Retry-After")).isEqualTo("1");
+    assertThat(calls.get()).as("an open circuit does not call the upstream").isEqualTo(callsBefore);
+    assertThat(circuits(web, port).getString("slack")).isEqualTo("OPEN");
+    assertThat(circuits(web, port).getString("user")).isEqualTo("CLOSED");
+
+    org.awaitility.Awaitility.await("the expected outcome").atMost(java.time.Duration.ofSeconds(5)).until(() -> get(web, port).statusCode() == 200);
+    assertThat(circuits(web, port).getString("slack")).isEqualTo("CLOSED");
+    await(line.close());
+  }
+
+  private static HttpResponse<Buffer> get(WebClient web, int port) {
+    return await(web.get(port, "127.0.0.1", "/messages").send());
+  }
+
+  private static JsonObject circuits(WebClient web, int port) {
+    return await(web.get(port, "127.0.0.1", "/health").send()).bodyAsJsonObject().getJsonObject("circuits");
+  }
+}
