@@ -83,8 +83,11 @@ final class EdgeGuard {
   }
 
   private void admit(RoutingContext ctx, String scope, RateLimiter.Kind budget, String token) {
-    // Fetching keys or asking Redis takes a while: keep the body in the socket until the proxy pipes it on.
-    ctx.request().pause();
+    // Fetching keys or asking Redis takes a while: keep the body in the socket until the proxy pipes it on (unless
+    // the route's body handler has read it already).
+    if (!ctx.request().isEnded()) {
+      ctx.request().pause();
+    }
     Future<Identity> caller;
     if (!config.enabled()) {
       caller = Future.succeededFuture(null);

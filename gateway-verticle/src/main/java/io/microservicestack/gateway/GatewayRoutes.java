@@ -42,14 +42,10 @@ final class GatewayRoutes {
     Router router = ServiceHttp.router(vertx, HealthCheckHandler.createWithHealthChecks(readiness), health);
     guard.install(router);
     router.get("/ws/users").handler(guard.websocket(Scopes.USERS_READ)).handler(feed::upgrade);
-    router.post("/user").handler(guard.require(Scopes.USERS_WRITE, RateLimiter.Kind.WRITE));
-    router.post("/users").handler(guard.require(Scopes.USERS_WRITE, RateLimiter.Kind.WRITE));
-    router.post("/messages").handler(guard.require(Scopes.MESSAGES_WRITE, RateLimiter.Kind.WRITE));
-    router.get("/messages").handler(guard.require(Scopes.USERS_READ, RateLimiter.Kind.READ));
-    router.get("/users").handler(guard.require(Scopes.USERS_READ, RateLimiter.Kind.READ));
-    router.get("/users/:id").handler(guard.require(Scopes.USERS_READ, RateLimiter.Kind.READ));
-    proxies.mount(router);
-    rpc.mount(router);
+    // Each API route checks its caller first, on the route itself (one route per request: its template is the
+    // route label of the HTTP meters).
+    proxies.mount(router, guard);
+    rpc.mount(router, guard);
     ApiDocs.mount(router);
     router.get("/*").handler(new PageHeaders()).handler(staticHandler(config.webRoot()));
     return router;

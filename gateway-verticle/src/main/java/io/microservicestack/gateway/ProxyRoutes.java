@@ -83,17 +83,22 @@ final class ProxyRoutes {
   }
 
   /** Adds the proxied routes to {@code router}. */
-  void mount(Router router) {
+  void mount(Router router, EdgeGuard guard) {
     HttpProxy user = proxy(userClient, "user", config.userHost(), config.userPort(), userBreaker);
-    router.post("/user").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(validated(user, "createUserLegacy"));
-    router.post("/users").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(validated(user, "createUser"));
+    // vertx-web runs a route's body handler before its own handlers: the body (at most 16 KiB) is read, then the
+    // caller is checked, then the body is validated and proxied.
+    router.post("/user").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+      .handler(guard.require(Scopes.USERS_WRITE, RateLimiter.Kind.WRITE)).handler(validated(user, "createUserLegacy"));
+    router.post("/users").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+      .handler(guard.require(Scopes.USERS_WRITE, RateLimiter.Kind.WRITE)).handler(validated(user, "createUser"));
 
     HttpProxy slackMessages = proxy(slackClient, "slack", config.slackHost(), config.slackPort(), slackBreaker);
-    router.get("/messages").handler(ProxyHandler.create(slackMessages));
+    router.get("/messages").handler(guard.require(Scopes.USERS_READ, RateLimiter.Kind.READ)).handler(ProxyHandler.create(slackMessages));
 
     HttpProxy slackPost = proxy(slackClient, "slack", config.slackHost(), config.slackPort(), slackBreaker)
       .addInterceptor(ProxyInterceptor.builder().transformingPath(path -> "/").build());
-    router.post("/messages").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(validated(slackPost, "postMessage"));
+    router.post("/messages").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+      .handler(guard.require(Scopes.MESSAGES_WRITE, RateLimiter.Kind.WRITE)).handler(validated(slackPost, "postMessage"));
   }
 
   /**

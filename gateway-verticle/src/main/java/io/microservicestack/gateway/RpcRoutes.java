@@ -28,10 +28,10 @@ final class RpcRoutes {
   }
 
   /** Adds the RPC routes to {@code router}. */
-  void mount(Router router) {
-    router.get("/users/:id").respond(ctx -> users.request(Addresses.USERS_GET,
+  void mount(Router router, EdgeGuard guard) {
+    router.get("/users/:id").handler(guard.require(Scopes.USERS_READ, RateLimiter.Kind.READ)).respond(ctx -> users.request(Addresses.USERS_GET,
       new JsonObject().put("id", Params.id("id", ctx.pathParam("id"))), EdgeGuard.subject(ctx)));
-    router.get("/users").respond(ctx -> users.request(Addresses.USERS_LIST,
+    router.get("/users").handler(guard.require(Scopes.USERS_READ, RateLimiter.Kind.READ)).respond(ctx -> users.request(Addresses.USERS_LIST,
       Paging.parse(ctx.queryParams().get("after"), ctx.queryParams().get("limit")).toJson(), EdgeGuard.subject(ctx)));
   }
 }
