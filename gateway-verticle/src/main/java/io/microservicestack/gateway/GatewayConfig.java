@@ -24,10 +24,11 @@ import java.util.List;
  * @param wsPingIntervalMs how often every websocket gets a ping frame
  * @param feedPollMs       how often the feed reads new users even without an announcement
  * @param webRoot          directory (absolute, or relative to the working directory) or classpath folder of the page
+ * @param bridgePort       port of the TCP event-bus bridge ({@link EventBusBridge}); 0 picks a free one, -1 (unset): no bridge
  */
 public record GatewayConfig(String httpHost, int httpPort, String userHost, int userPort, String slackHost, int slackPort,
                             long proxyTimeoutMs, long rpcTimeoutMs, long healthTimeoutMs, int wsMaxBuffered,
-                            long wsPingIntervalMs, long feedPollMs, String webRoot) {
+                            long wsPingIntervalMs, long feedPollMs, String webRoot, int bridgePort) {
 
   /** The classpath folder of the bundled page, served when {@code webRoot} is absent. */
   public static final String BUNDLED_WEB_ROOT = "webroot";
@@ -53,10 +54,16 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
     "how often the live feed reads new users even without an announcement (ms): the most a lost announcement delays a user");
   public static final Setting WEB_ROOT = Setting.of("webRoot", "WEB_ROOT", BUNDLED_WEB_ROOT,
     "directory (absolute or relative to the working directory) or classpath folder served at /");
+  public static final Setting BRIDGE_PORT = Setting.of("bridgePort", "BRIDGE_PORT", null,
+    "port of the TCP event-bus bridge for clients in other languages (docs/polyglot.md); unset: no bridge; 0 picks a free one");
+
+  /** {@link #bridgePort()} when the bridge is off. */
+  public static final int BRIDGE_OFF = -1;
 
   /** Every setting, in the order of the docs. */
   public static final List<Setting> SETTINGS = List.of(CommonSettings.HTTP_HOST, HTTP_PORT, USER_HOST, USER_PORT, SLACK_HOST,
-    SLACK_PORT, PROXY_TIMEOUT_MS, RPC_TIMEOUT_MS, HEALTH_TIMEOUT_MS, WS_MAX_BUFFERED, WS_PING_INTERVAL_MS, FEED_POLL_MS, WEB_ROOT);
+    SLACK_PORT, PROXY_TIMEOUT_MS, RPC_TIMEOUT_MS, HEALTH_TIMEOUT_MS, WS_MAX_BUFFERED, WS_PING_INTERVAL_MS, FEED_POLL_MS, WEB_ROOT,
+    BRIDGE_PORT);
 
   public GatewayConfig {
     HTTP_PORT.requireRange(httpPort, 0, 65_535);
@@ -68,6 +75,9 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
     WS_MAX_BUFFERED.requireRange(wsMaxBuffered, 1, Integer.MAX_VALUE);
     WS_PING_INTERVAL_MS.requireRange(wsPingIntervalMs, 1, Long.MAX_VALUE);
     FEED_POLL_MS.requireRange(feedPollMs, 1, Long.MAX_VALUE);
+    if (bridgePort != BRIDGE_OFF) {
+      BRIDGE_PORT.requireRange(bridgePort, 0, 65_535);
+    }
   }
 
   /** Reads the config object, with the defaults for absent keys; a bad value fails naming its setting. */
@@ -85,7 +95,8 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       WS_MAX_BUFFERED.intValue(json),
       WS_PING_INTERVAL_MS.longValue(json),
       FEED_POLL_MS.longValue(json),
-      WEB_ROOT.string(json));
+      WEB_ROOT.string(json),
+      BRIDGE_PORT.string(json) == null ? BRIDGE_OFF : BRIDGE_PORT.intValue(json));
   }
 
   /** The config object this record reads back to itself. */
@@ -103,7 +114,8 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       .put(WS_MAX_BUFFERED.key(), wsMaxBuffered)
       .put(WS_PING_INTERVAL_MS.key(), wsPingIntervalMs)
       .put(FEED_POLL_MS.key(), feedPollMs)
-      .put(WEB_ROOT.key(), webRoot);
+      .put(WEB_ROOT.key(), webRoot)
+      .put(BRIDGE_PORT.key(), bridgePort == BRIDGE_OFF ? null : bridgePort);
   }
 
   /**

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code GET /ws/users}: websocket feed of created users ({@link UserFeed});</li>
  *   <li>{@code GET /ping}, {@code /health/live}, {@code /health/ready}; {@code GET /}: the page of {@code webRoot}.</li>
  * </ul>
+ * With {@code BRIDGE_PORT} set it also runs the TCP event-bus bridge for clients in other languages
+ * ({@link EventBusBridge}).
  * Every error is {@code application/problem+json}. Configured by {@link GatewayConfig}; deploy several instances
  * to use several event loops (each has its own clients, feed consumer and share of the connections).
  */
@@ -28,6 +30,7 @@ public class GatewayVerticle extends VerticleBase {
   private HealthRoute health;
   private UserFeed feed;
   private HttpServer server;
+  private EventBusBridge bridge;
 
   @Override
   public Future<?> start() {
@@ -39,7 +42,10 @@ public class GatewayVerticle extends VerticleBase {
     GatewayRoutes routes = new GatewayRoutes(config, proxies, new RpcRoutes(users), health, feed);
     return feed.start()
       .compose(v -> ServiceHttp.listen(vertx, serverOptions(config), routes.router(vertx), "gateway", GatewayConfig.HTTP_PORT))
-      .onSuccess(listening -> server = listening);
+      .onSuccess(listening -> server = listening)
+      .compose(v -> config.bridgePort() == GatewayConfig.BRIDGE_OFF
+        ? Future.succeededFuture()
+        : EventBusBridge.start(vertx, config.httpHost(), config.bridgePort(), new BridgeGuard()).onSuccess(b -> bridge = b));
   }
 
   /** Closes the websockets, lets in-flight requests finish, then closes the upstream clients. */
@@ -47,6 +53,7 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> feedStopped = feed == null ? Future.succeededFuture() : feed.stop();
     return feedStopped
+      .eventually(() -> bridge == null ? Future.succeededFuture() : bridge.close())
       .eventually(() -> ServiceHttp.shutdown(server))
       .eventually(() -> proxies == null ? Future.succeededFuture() : proxies.close())
       .onComplete(ar -> {
@@ -59,6 +66,11 @@ public class GatewayVerticle extends VerticleBase {
   /** The port the gateway listens on (the bound one when configured with 0), or -1 before it started. */
   public int actualPort() {
     return server == null ? -1 : server.actualPort();
+  }
+
+  /** The port of this instance's event-bus bridge, or -1 when it runs none. */
+  public int bridgePort() {
+    return bridge == null ? -1 : bridge.port();
   }
 
   /** This instance's websocket feed. */

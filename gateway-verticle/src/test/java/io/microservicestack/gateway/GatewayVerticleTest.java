@@ -168,7 +168,7 @@ class GatewayVerticleTest {
     GatewayConfig fromEnv = GatewayConfig.fromJson(new JsonObject().put("httpPort", "9100").put("wsMaxBuffered", "50"));
 
     assertThat(defaults).isEqualTo(new GatewayConfig("0.0.0.0", 8100, "127.0.0.1", 8101, "127.0.0.1", 8102,
-      5_000, 3_000, 2_000, 1_000, 30_000, 1_000, "webroot"));
+      5_000, 3_000, 2_000, 1_000, 30_000, 1_000, "webroot", GatewayConfig.BRIDGE_OFF));
     assertThat(fromEnv.httpPort()).isEqualTo(9100);
     assertThat(fromEnv.wsMaxBuffered()).isEqualTo(50);
     assertThatThrownBy(() -> GatewayConfig.fromJson(new JsonObject().put("wsMaxBuffered", 0)))
