@@ -1,6 +1,7 @@
 package io.microservicestack.gateway;
 
 import io.microservicestack.common.Addresses;
+import io.microservicestack.common.testing.BridgeSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;

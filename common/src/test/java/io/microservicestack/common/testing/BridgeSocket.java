@@ -1,4 +1,4 @@
-package io.microservicestack.gateway;
+package io.microservicestack.common.testing;
 
 import io.vertx.core.json.JsonObject;
 
@@ -12,23 +12,24 @@ import java.time.Duration;
 
 /**
  * A bridge client as any language would write it: a plain TCP socket, each frame a 4-byte big-endian length and the
- * UTF-8 JSON. Blocking, for the test thread only; every read gives up after a deadline.
+ * UTF-8 JSON (the protocol of the gateway's TCP event-bus bridge). Blocking, for the test thread only; every read
+ * gives up after a deadline.
  */
-final class BridgeSocket implements AutoCloseable {
+public final class BridgeSocket implements AutoCloseable {
 
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
   private final Socket socket;
   private final DataInputStream in;
   private final DataOutputStream out;
 
-  BridgeSocket(int port) throws IOException {
+  public BridgeSocket(int port) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout((int) READ_TIMEOUT.toMillis());
     in = new DataInputStream(socket.getInputStream());
     out = new DataOutputStream(socket.getOutputStream());
   }
 
-  void write(JsonObject frame) throws IOException {
+  public void write(JsonObject frame) throws IOException {
     byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
     out.writeInt(json.length);
     out.write(json);
@@ -36,7 +37,7 @@ final class BridgeSocket implements AutoCloseable {
   }
 
   /** The next frame, or an {@link AssertionError} when none arrives within the deadline. */
-  JsonObject read() throws IOException {
+  public JsonObject read() throws IOException {
     try {
       byte[] json = new byte[in.readInt()];
       in.readFully(json);
