@@ -26,13 +26,14 @@ import java.util.stream.Stream;
  * @param feedPollMs       how often the feed reads new users even without an announcement
  * @param webRoot          directory (absolute, or relative to the working directory) or classpath folder of the page
  * @param wsMaxPerClient   websockets one client address may hold open at once; 0: no limit
+ * @param bridgePort       port of the TCP event-bus bridge ({@link EventBusBridge}); 0 picks a free one, -1 (unset): no bridge
  * @param auth             who may call: the identity settings
  * @param limits           how often, and the upstreams' circuit breakers
  */
 public record GatewayConfig(String httpHost, int httpPort, String userHost, int userPort, String slackHost, int slackPort,
                             long proxyTimeoutMs, long rpcTimeoutMs, long healthTimeoutMs, int wsMaxBuffered,
-                            long wsPingIntervalMs, long feedPollMs, String webRoot, int wsMaxPerClient, AuthConfig auth,
-                            EdgeLimits limits) {
+                            long wsPingIntervalMs, long feedPollMs, String webRoot, int wsMaxPerClient, int bridgePort,
+                            AuthConfig auth, EdgeLimits limits) {
 
   /** The classpath folder of the bundled page, served when {@code webRoot} is absent. */
   public static final String BUNDLED_WEB_ROOT = "webroot";
@@ -64,11 +65,16 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
   public static final Setting WS_MAX_PER_CLIENT = Setting.of("wsMaxPerClient", "WS_MAX_PER_CLIENT", 0,
     "websockets one client address may hold open at once, over every gateway instance of the JVM (more are answered 429); "
       + "0: no limit. Behind a reverse proxy every client has the proxy's address");
+  public static final Setting BRIDGE_PORT = Setting.of("bridgePort", "BRIDGE_PORT", null,
+    "port of the TCP event-bus bridge for clients in other languages (docs/polyglot.md); unset: no bridge; 0 picks a free one");
+
+  /** {@link #bridgePort()} when the bridge is off. */
+  public static final int BRIDGE_OFF = -1;
 
   /** Every setting, in the order of the docs. */
   public static final List<Setting> SETTINGS = Stream.of(List.of(HTTP_HOST, HTTP_PORT, USER_HOST, USER_PORT, SLACK_HOST,
       SLACK_PORT, PROXY_TIMEOUT_MS, RPC_TIMEOUT_MS, HEALTH_TIMEOUT_MS, WS_MAX_BUFFERED, WS_PING_INTERVAL_MS, FEED_POLL_MS, WEB_ROOT,
-      WS_MAX_PER_CLIENT),
+      WS_MAX_PER_CLIENT, BRIDGE_PORT),
     AuthConfig.SETTINGS, EdgeLimits.SETTINGS).flatMap(List::stream).toList();
 
   public GatewayConfig {
@@ -82,6 +88,9 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
     WS_PING_INTERVAL_MS.requireRange(wsPingIntervalMs, 1, Long.MAX_VALUE);
     FEED_POLL_MS.requireRange(feedPollMs, 1, Long.MAX_VALUE);
     WS_MAX_PER_CLIENT.requireRange(wsMaxPerClient, 0, Integer.MAX_VALUE);
+    if (bridgePort != BRIDGE_OFF) {
+      BRIDGE_PORT.requireRange(bridgePort, 0, 65_535);
+    }
   }
 
   /** Reads the config object, with the defaults for absent keys; a bad value fails naming its setting. */
@@ -101,6 +110,7 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       FEED_POLL_MS.longValue(json),
       WEB_ROOT.string(json),
       WS_MAX_PER_CLIENT.intValue(json),
+      BRIDGE_PORT.string(json) == null ? BRIDGE_OFF : BRIDGE_PORT.intValue(json),
       AuthConfig.fromJson(json),
       EdgeLimits.fromJson(json));
   }
@@ -124,7 +134,8 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       .put(WS_PING_INTERVAL_MS.key(), wsPingIntervalMs)
       .put(FEED_POLL_MS.key(), feedPollMs)
       .put(WEB_ROOT.key(), webRoot)
-      .put(WS_MAX_PER_CLIENT.key(), wsMaxPerClient);
+      .put(WS_MAX_PER_CLIENT.key(), wsMaxPerClient)
+      .put(BRIDGE_PORT.key(), bridgePort == BRIDGE_OFF ? null : bridgePort);
     return limits.addTo(auth.addTo(json));
   }
 

@@ -25,6 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code GET /ws/users}: websocket feed of created users ({@link UserFeed});</li>
  *   <li>{@code GET /ping}, {@code /health/live}, {@code /health/ready}; {@code GET /}: the page of {@code webRoot}.</li>
  * </ul>
+ * With {@code BRIDGE_PORT} set it also runs the TCP event-bus bridge for clients in other languages
+ * ({@link EventBusBridge}).
  * Who may call which route, and how often, is the {@link EdgeGuard}'s business. Every error is
  * {@code application/problem+json}. Configured by {@link GatewayConfig}; deploy several instances
  * to use several event loops (each has its own clients, feed consumer and share of the connections).
@@ -46,6 +48,7 @@ public class GatewayVerticle extends VerticleBase {
   private RateLimiter limiter;
   private HttpServer server;
   private Router router;
+  private EventBusBridge bridge;
 
   @Override
   public Future<?> start() {
@@ -71,7 +74,10 @@ public class GatewayVerticle extends VerticleBase {
         return feed.start()
           .compose(v -> ServiceHttp.listen(vertx, serverOptions(config), router, "gateway", GatewayConfig.HTTP_PORT));
       })
-      .onSuccess(listening -> server = listening);
+      .onSuccess(listening -> server = listening)
+      .compose(v -> config.bridgePort() == GatewayConfig.BRIDGE_OFF
+        ? Future.succeededFuture()
+        : EventBusBridge.start(vertx, config.bindHost(), config.bridgePort(), new BridgeGuard()).onSuccess(b -> bridge = b));
   }
 
   private static void warnIfOpen(GatewayConfig config) {
@@ -88,6 +94,7 @@ public class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     Future<Void> feedStopped = feed == null ? Future.succeededFuture() : feed.stop();
     return feedStopped
+      .eventually(() -> bridge == null ? Future.succeededFuture() : bridge.close())
       .eventually(() -> ServiceHttp.shutdown(server))
       .eventually(() -> proxies == null ? Future.succeededFuture() : proxies.close())
       .eventually(() -> limiter == null ? Future.succeededFuture() : limiter.close())
@@ -109,6 +116,11 @@ public class GatewayVerticle extends VerticleBase {
   /** The routes this instance serves (for the contract test). */
   Router router() {
     return router;
+  }
+
+  /** The port of this instance's event-bus bridge, or -1 when it runs none. */
+  public int bridgePort() {
+    return bridge == null ? -1 : bridge.port();
   }
 
   /** This instance's websocket feed. */

@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code <prefix>messages:<channel>}: list of {@link SlackMessage} JSON, newest at the head ({@code LPUSH});</li>
  *   <li>{@code <prefix>processed:<eventId>}: marker of an event already written, expires after {@value #PROCESSED_TTL_SECONDS} s;</li>
- *   <li>{@code <prefix>attempts:<eventId>}: how often processing an event failed, expires after {@value #ATTEMPTS_TTL_SECONDS} s.</li>
+ *   <li>{@code <prefix>attempts:<eventId>}: how often processing an event failed, expires after {@value #ATTEMPTS_TTL_SECONDS} s;</li>
+ *   <li>{@code <prefix>idempotency:<key>}: the first answer to a {@code POST /} with that {@code Idempotency-Key}, expires
+ *   after {@value #IDEMPOTENCY_TTL_SECONDS} s.</li>
  * </ul>
  * Every operation fails after {@value #TIMEOUT_MS} ms rather than wait on an unreachable server, and a failed
  * Redis call fails with a 503 problem: the request was fine, the store is not reachable.
@@ -36,6 +38,8 @@ public final class MessageStore {
   public static final long PROCESSED_TTL_SECONDS = 7L * 24 * 3600;
   /** How long a failure count is kept. */
   public static final long ATTEMPTS_TTL_SECONDS = 24L * 3600;
+  /** How long the first answer to an {@code Idempotency-Key} is kept: 24 h. */
+  public static final long IDEMPOTENCY_TTL_SECONDS = 24L * 3600;
   /** The most any Redis operation may take. */
   public static final long TIMEOUT_MS = 3_000;
 
@@ -50,6 +54,19 @@ public final class MessageStore {
     redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
     return 1
     """;
+
+  /*
+   * Writes a message once per idempotency key, atomically: the first answer stored under the key is returned as it
+   * is (and nothing is written); else the message is pushed and becomes the key's answer.
+   */
+  static final String ADD_IDEMPOTENT_SCRIPT = """
+    local first = redis.call('GET', KEYS[1])
+    if first then return first end
+    redis.call('LPUSH', KEYS[2], ARGV[1])
+    redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+    return false
+    """;
+  private static final String ADD_IDEMPOTENT_SHA = sha1(ADD_IDEMPOTENT_SCRIPT);
 
   private final Redis redis;
   private final String prefix;
@@ -84,6 +101,33 @@ public final class MessageStore {
         ? evalAddOnce(Command.EVAL, addOnceScript, eventId, message)
         : Future.failedFuture(e))
       .map(response -> response != null && response.toInteger() == 1);
+  }
+
+  /**
+   * Pushes {@code message} unless a message was already posted with {@code idempotencyKey}.
+   *
+   * @return the message stored now, or the one stored first with that key (whatever its channel and text)
+   */
+  public Future<Posted> addIdempotent(String idempotencyKey, SlackMessage message) {
+    String json = message.toJson().encode();
+    List<String> args = List.of(idempotencyKey(idempotencyKey), messagesKey(message.channel()), json,
+      String.valueOf(IDEMPOTENCY_TTL_SECONDS));
+    return eval(Command.EVALSHA, ADD_IDEMPOTENT_SHA, args)
+      .recover(e -> e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")
+        ? eval(Command.EVAL, ADD_IDEMPOTENT_SCRIPT, args)
+        : Future.failedFuture(e))
+      .map(first -> first == null
+        ? new Posted(message, true)
+        : new Posted(SlackMessage.fromStored(first.toString(), message.channel()), false));
+  }
+
+  /**
+   * The outcome of a post with an idempotency key.
+   *
+   * @param message the message the key stands for
+   * @param created whether it was stored by this call ({@code false}: a repeat, nothing stored)
+   */
+  public record Posted(SlackMessage message, boolean created) {
   }
 
   /** A page of a channel's messages, newest first: exactly {@code limit} items when there are enough. */
@@ -123,6 +167,10 @@ public final class MessageStore {
     return prefix + "processed:" + eventId;
   }
 
+  String idempotencyKey(String key) {
+    return prefix + "idempotency:" + key;
+  }
+
   String attemptsKey(String eventId) {
     return prefix + "attempts:" + eventId;
   }
@@ -131,6 +179,13 @@ public final class MessageStore {
     return send(Request.cmd(command).arg(script).arg(2)
       .arg(processedKey(eventId)).arg(messagesKey(message.channel()))
       .arg(message.toJson().encode()).arg(message.id() == null ? "1" : message.id()).arg(PROCESSED_TTL_SECONDS));
+  }
+
+  /** Runs a script with two keys ({@code args}: the keys, then the arguments). */
+  private Future<Response> eval(Command command, String script, List<String> args) {
+    Request request = Request.cmd(command).arg(script).arg(2);
+    args.forEach(request::arg);
+    return send(request);
   }
 
   private Future<Response> send(Request request) {

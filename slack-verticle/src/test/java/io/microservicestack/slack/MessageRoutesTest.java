@@ -286,6 +286,62 @@ class MessageRoutesTest {
     problem(get(client, port, "/nothing-here"), 404);
   }
 
+  private static HttpResponse<Buffer> postWithKey(String key, JsonObject body) {
+    return await(client.post(port, "127.0.0.1", "/").putHeader("Content-Type", "application/json")
+      .putHeader("Idempotency-Key", key).sendBuffer(body.toBuffer()));
+  }
+
+  @Test
+  @DisplayName("POST / with an Idempotency-Key seen before answers the first answer again and stores nothing new, whatever the body")
+  void idempotencyKeyStoresOnce() {
+    String channel = channel();
+    String key = "evt-" + java.util.UUID.randomUUID();
+
+    HttpResponse<Buffer> first = postWithKey(key, new JsonObject().put("channel", channel).put("message", "Welcome Ada!"));
+    HttpResponse<Buffer> again = postWithKey(key, new JsonObject().put("channel", channel).put("message", "Welcome Ada!"));
+    HttpResponse<Buffer> changed = postWithKey(key, new JsonObject().put("channel", channel).put("message", "something else"));
+    HttpResponse<Buffer> otherKey = postWithKey(key + "-2", new JsonObject().put("channel", channel).put("message", "Welcome Ada!"));
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(first.getHeader("Idempotent-Replayed")).isNull();
+    assertThat(again.statusCode()).isEqualTo(201);
+    assertThat(again.getHeader("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.bodyAsJsonObject()).isEqualTo(first.bodyAsJsonObject());
+    assertThat(changed.bodyAsJsonObject()).isEqualTo(first.bodyAsJsonObject());
+    assertThat(otherKey.bodyAsJsonObject().getString("id")).isNotEqualTo(first.bodyAsJsonObject().getString("id"));
+    assertThat(messages(client, port, channel, 10)).extracting(m -> m.getString("id"))
+      .containsExactly(otherKey.bodyAsJsonObject().getString("id"), first.bodyAsJsonObject().getString("id"));
+    long ttl = await(redis.send(Request.cmd(Command.TTL).arg(config.getString("keyPrefix") + "idempotency:" + key))).toLong();
+    assertThat(ttl).isBetween(1L, MessageStore.IDEMPOTENCY_TTL_SECONDS);
+  }
+
+  @Test
+  @DisplayName("Concurrent posts with one Idempotency-Key store one message and all answer it")
+  void idempotencyKeyUnderConcurrency() {
+    String channel = channel();
+    String key = "evt-" + java.util.UUID.randomUUID();
+    JsonObject body = new JsonObject().put("channel", channel).put("message", "Welcome Bob!");
+
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> posts = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      posts.add(client.post(port, "127.0.0.1", "/").putHeader("Content-Type", "application/json")
+        .putHeader("Idempotency-Key", key).sendBuffer(body.toBuffer()));
+    }
+    List<String> ids = posts.stream().map(f -> await(f).bodyAsJsonObject().getString("id")).distinct().toList();
+
+    assertThat(ids).hasSize(1);
+    assertThat(messages(client, port, channel, 10)).hasSize(1);
+  }
+
+  @ParameterizedTest(name = "Idempotency-Key \"{0}\" is refused with a 400 naming the header")
+  @ValueSource(strings = {"", "has space", "x"})
+  void invalidIdempotencyKey(String key) {
+    String value = key.equals("x") ? "k".repeat(256) : key;
+    HttpResponse<Buffer> response = postWithKey(value, new JsonObject().put("channel", channel()).put("message", "hi"));
+
+    assertThat(problem(response, 400).getJsonObject("errors").containsKey("Idempotency-Key")).isTrue();
+  }
+
   private static List<String> texts(JsonObject page) {
     return page.getJsonArray("items").stream().map(item -> ((JsonObject) item).getString("message")).toList();
   }

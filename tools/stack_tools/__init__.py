@@ -1,0 +1,1 @@
+"""Command-line tools that join microservice-stack through its contracts (contracts/asyncapi.yaml)."""
