@@ -1,5 +1,7 @@
 package io.microservicestack.gateway;
 
+import io.microservicestack.common.Subject;
+
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -27,31 +29,80 @@ public class BridgeGuard implements Handler<BridgeEvent> {
 
   /** Headers (lower case) that claim who the caller is: removed from every client frame. */
   public static final Set<String> IDENTITY_HEADERS = Set.of("authorization", "x-authenticated-subject", "x-user-id",
-    "x-forwarded-user", "x-subject");
+    "x-forwarded-user", "x-subject", Subject.BUS_HEADER.toLowerCase(Locale.ROOT));
   /** Any header starting with this (lower case) is also an identity claim. */
   public static final String IDENTITY_PREFIX = "x-authenticated-";
 
   @Override
   public void handle(BridgeEvent event) {
     JsonObject frame = event.getRawMessage();
-    if (frame != null && (event.type() == BridgeEventType.SEND || event.type() == BridgeEventType.PUBLISH)) {
+    String authorization = null;
+    if (frame != null && CLIENT_FRAMES.contains(event.type())) {
       if (!hasValidHeaders(frame)) {
         event.complete(false);
         return;
       }
+      authorization = frame.getJsonObject("headers", new JsonObject()).getString("authorization");
       stripIdentityHeaders(frame);
     }
-    authorize(event).onComplete(event);
+    authorize(event, authorization).onComplete(event);
   }
 
   /**
-   * Whether {@code event} may go on. The hook for authentication at the bridge: override it to check a token (the
-   * client's frame is {@code event.getRawMessage()}, its socket {@code event.socket()}), and to put the subject the
-   * gateway vouches for into the frame's headers after {@link #stripIdentityHeaders} ran. The default lets every
-   * frame the allow-list permits through.
+   * Whether {@code event} may go on. The hook for authentication at the bridge: {@link Jwt} checks the token (the
+   * client's frame is {@code event.getRawMessage()}, already without identity headers) and puts the subject the
+   * gateway vouches for into the frame's headers. The default lets every frame the allow-list permits through.
+   *
+   * @param authorization the frame's {@code authorization} header as the client sent it, or null
    */
-  protected Future<Boolean> authorize(BridgeEvent event) {
+  protected Future<Boolean> authorize(BridgeEvent event, String authorization) {
     return Future.succeededFuture(true);
+  }
+
+  /** Frames a client sends that reach the bus (a register subscribes to an address). */
+  private static final Set<BridgeEventType> CLIENT_FRAMES = Set.of(BridgeEventType.SEND, BridgeEventType.PUBLISH,
+    BridgeEventType.REGISTER);
+
+  /**
+   * With {@code AUTH_MODE=jwt}: every frame a client sends carries a valid token in its {@code authorization} header
+   * ({@code Bearer <token>} or the token alone), by the same rules as the gateway's HTTP routes, with the scope
+   * {@code users:read} (everything the bridge lets in reads users); the verified subject travels on in the
+   * {@code subject} delivery header. Anything else is refused with an error frame.
+   */
+  static final class Jwt extends BridgeGuard {
+
+    private final TokenVerifier verifier;
+
+    Jwt(TokenVerifier verifier) {
+      this.verifier = verifier;
+    }
+
+    @Override
+    protected Future<Boolean> authorize(BridgeEvent event, String authorization) {
+      if (!CLIENT_FRAMES.contains(event.type())) {
+        return Future.succeededFuture(true);
+      }
+      if (authorization == null || authorization.isBlank()) {
+        return Future.succeededFuture(false);
+      }
+      String token = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : authorization.trim();
+      return verifier.verify(token)
+        .map(identity -> {
+          if (!identity.has(Scopes.USERS_READ)) {
+            return false;
+          }
+          JsonObject frame = event.getRawMessage();
+          JsonObject headers = frame.getJsonObject("headers");
+          if (headers == null) {
+            headers = new JsonObject();
+            frame.put("headers", headers);
+          }
+          headers.put(Subject.BUS_HEADER, identity.subject());
+          event.setRawMessage(frame);
+          return true;
+        })
+        .otherwise(false);
+    }
   }
 
   /** Removes every identity header ({@link #IDENTITY_HEADERS}, {@link #IDENTITY_PREFIX}) from {@code frame}. */

@@ -77,7 +77,8 @@ public class GatewayVerticle extends VerticleBase {
       .onSuccess(listening -> server = listening)
       .compose(v -> config.bridgePort() == GatewayConfig.BRIDGE_OFF
         ? Future.succeededFuture()
-        : EventBusBridge.start(vertx, config.bindHost(), config.bridgePort(), new BridgeGuard()).onSuccess(b -> bridge = b));
+        : EventBusBridge.start(vertx, config.bindHost(), config.bridgePort(),
+          verifier == null ? new BridgeGuard() : new BridgeGuard.Jwt(verifier)).onSuccess(b -> bridge = b));
   }
 
   private static void warnIfOpen(GatewayConfig config) {

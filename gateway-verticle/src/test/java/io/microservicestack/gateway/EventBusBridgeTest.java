@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
+import java.util.List;
 
 import static io.microservicestack.gateway.GatewayFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,6 +138,36 @@ class EventBusBridgeTest {
 
       assertThat(seen).isEqualTo(new JsonObject().put("x-request-id", "abc"));
       assertThat(badHeader.getString("type")).isEqualTo("err");
+    }
+  }
+
+  @Test
+  @DisplayName("With AUTH_MODE=jwt every frame needs a valid token with users:read: the subject travels on in the subject header, a client's own subject header never does.")
+  void requiresATokenWithJwt() throws IOException {
+    vertx.eventBus().consumer(Addresses.USERS_PING, message -> message.reply(new JsonObject().put("subject", message.headers().get("subject"))));
+    byte[] secret = "a-secret-of-the-bridge-test-32-bytes!".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    GatewayVerticle gateway = GatewayFixture.deploy(vertx, GatewayFixture.config(vertx).put("bridgePort", 0)
+      .put("authMode", "jwt").put("jwtSecret", new String(secret, java.nio.charset.StandardCharsets.UTF_8)));
+    JsonObject hs = new JsonObject().put("typ", "JWT");
+    String reader = Tokens.hs256(hs, Tokens.claims("ada", "users:read"), secret);
+    String writerOnly = Tokens.hs256(hs, Tokens.claims("bob", "users:write"), secret);
+    String forged = Tokens.hs256(hs, Tokens.claims("eve", "users:read"), "another-secret-of-32-bytes-or-more!!".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+    try (BridgeSocket client = new BridgeSocket(gateway.bridgePort())) {
+      JsonObject ping = new JsonObject().put("type", "send").put("address", Addresses.USERS_PING);
+      client.write(ping.copy().put("replyAddress", "r1").put("headers", new JsonObject().put("subject", "admin")));
+      JsonObject noToken = client.read();
+      client.write(ping.copy().put("replyAddress", "r2").put("headers", new JsonObject().put("authorization", "Bearer " + forged)));
+      JsonObject forgedAnswer = client.read();
+      client.write(ping.copy().put("replyAddress", "r3").put("headers", new JsonObject().put("authorization", "Bearer " + writerOnly)));
+      JsonObject noScope = client.read();
+      client.write(ping.copy().put("replyAddress", "r4")
+        .put("headers", new JsonObject().put("authorization", "Bearer " + reader).put("subject", "admin")));
+      JsonObject allowed = client.read();
+
+      assertThat(List.of(noToken, forgedAnswer, noScope)).allSatisfy(frame -> assertThat(frame.getString("type")).isEqualTo("err"));
+      assertThat(allowed.getString("type")).as(allowed.encode()).isEqualTo("message");
+      assertThat(allowed.getJsonObject("body")).isEqualTo(new JsonObject().put("subject", "ada"));
     }
   }
 
