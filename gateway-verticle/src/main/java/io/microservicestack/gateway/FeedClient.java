@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,7 +45,6 @@ final class FeedClient {
   static final short GOING_AWAY = 1001;
 
   private static final Logger LOG = LoggerFactory.getLogger(FeedClient.class);
-  private static final int MAX_REASON_BYTES = 123;
   private static final Buffer PING = Buffer.buffer("ping");
 
   private enum State { REPLAYING, LIVE, CLOSED }
@@ -127,7 +125,7 @@ final class FeedClient {
   /** Closes with {@code code} and {@code reason}; completes when closed. */
   Future<Void> close(short code, String reason) {
     closed();
-    return ws.isClosed() ? Future.succeededFuture() : ws.close(code, truncate(reason));
+    return ws.isClosed() ? Future.succeededFuture() : ws.close(code, CloseReason.fit(reason));
   }
 
   /** Pages of {@code users.feed} after the last position sent, until one comes back short. */
@@ -243,13 +241,5 @@ final class FeedClient {
     LOG.info("Feed client {} fell {} frames behind, closing it", ws.remoteAddress(), maxQueued);
     metrics.closedTooSlow();
     close(TOO_SLOW, "too slow: " + resume);
-  }
-
-  private static String truncate(String reason) {
-    byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-    if (bytes.length <= MAX_REASON_BYTES) {
-      return reason;
-    }
-    return new String(bytes, 0, MAX_REASON_BYTES, StandardCharsets.UTF_8).replaceAll("\uFFFD$", "");
   }
 }
