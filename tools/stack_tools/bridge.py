@@ -28,10 +28,12 @@ class Bridge:
     """One blocking connection to the bridge; frames for registered addresses that arrive while waiting for a reply
     are kept for next_message()."""
 
-    def __init__(self, host, port, timeout=10.0):
+    def __init__(self, host, port, timeout=10.0, token=None):
         self.sock = socket.create_connection((host, port), timeout=timeout)
         self.buffer = b""
         self.messages = []
+        # With AUTH_MODE=jwt at the gateway, every frame carries a token with users:read.
+        self.headers = {"authorization": "Bearer " + token} if token else None
 
     def close(self):
         self.sock.close()
@@ -63,7 +65,7 @@ class Bridge:
     def request(self, address, body, timeout=10.0):
         """Sends a request and returns the reply's body; raises BridgeError for an err frame."""
         reply_address = "reply-" + str(uuid.uuid4())
-        self.write({"type": "send", "address": address, "replyAddress": reply_address, "body": body})
+        self.write(self.with_headers({"type": "send", "address": address, "replyAddress": reply_address, "body": body}))
         while True:
             frame = self.read(timeout)
             if frame.get("address") == reply_address or (frame.get("type") == "err" and "address" not in frame):
@@ -75,7 +77,7 @@ class Bridge:
 
     def register(self, address):
         """Subscribes to address; returns once the bridge handled it (a ping answered after it)."""
-        self.write({"type": "register", "address": address})
+        self.write(self.with_headers({"type": "register", "address": address}))
         self.write({"type": "ping"})
         while True:
             frame = self.read()
@@ -85,6 +87,11 @@ class Bridge:
                 raise BridgeError(frame)
             if frame.get("type") == "message":
                 self.messages.append(frame)
+
+    def with_headers(self, frame):
+        if self.headers:
+            frame["headers"] = dict(self.headers)
+        return frame
 
     def next_message(self, timeout=None):
         """The next frame of a registered address (socket.timeout when none comes in time)."""

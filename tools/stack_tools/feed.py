@@ -49,7 +49,7 @@ def main(argv=None):
     parser.add_argument("--poll", type=float, default=1.0, help="read the feed at least this often (seconds)")
     parser.add_argument("--count", type=int, help="stop after this many users")
     args = parser.parse_args(argv)
-    with Bridge(args.host, args.port) as bridge:
+    with Bridge(args.host, args.port, token=os.environ.get("SERVICE_TOKEN") or None) as bridge:
         try:
             follow(bridge, args.resume, sys.stdout, args.poll, args.count)
         except KeyboardInterrupt:

@@ -23,6 +23,8 @@ function configFromEnv(env = process.env) {
     bridgeHost: env.BRIDGE_HOST || '127.0.0.1',
     bridgePort: Number(env.BRIDGE_PORT || 7000),
     channel: env.CHANNEL || '#welcome',
+    // With AUTH_MODE=jwt at the gateway: a service token with messages:write and users:read (stack.jar token ...).
+    token: env.SERVICE_TOKEN || null,
     storeFile: env.STORE_FILE || null,
     maxAttempts: Number(env.MAX_ATTEMPTS || 5),
     retryDelayMs: Number(env.RETRY_DELAY_MS || 500),
@@ -134,7 +136,11 @@ class WelcomeService {
     const user = await this.fetchUser(event.user.id);
     const response = await fetch(new URL('/messages', this.config.gatewayUrl), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': event.id },
+      headers: {
+        'Content-Type': 'application/json',
+        'Idempotency-Key': event.id,
+        ...(this.config.token ? { Authorization: `Bearer ${this.config.token}` } : {}),
+      },
       body: JSON.stringify({ channel: this.config.channel, message: `Welcome ${user.name}!` }),
       signal: AbortSignal.timeout(5000),
     });
@@ -156,7 +162,8 @@ class WelcomeService {
     }
     const bridge = await this.bridgeConnection();
     try {
-      return await bridge.request('users.get', { id });
+      const headers = this.config.token ? { authorization: `Bearer ${this.config.token}` } : undefined;
+      return await bridge.request('users.get', { id }, { headers });
     } catch (e) {
       if (e.failureCode === 404 || e.failureCode === 400) {
         throw new Unprocessable(`users.get ${id} failed with ${e.failureCode}: ${e.message}`);

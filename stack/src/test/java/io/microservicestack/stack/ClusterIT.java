@@ -1,6 +1,7 @@
 package io.microservicestack.stack;
 
 import io.microservicestack.common.testing.Await;
+import io.microservicestack.common.testing.BridgeSocket;
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
@@ -166,6 +167,33 @@ class ClusterIT {
       StackProcess.get(gateway + "/messages?channel=%23user&limit=100").body().contains("User " + email + " created"));
     await("the websocket frame of " + email).atMost(Duration.ofSeconds(15)).until(() -> frames.stream().anyMatch(f -> f.contains(email)));
     socket.abort();
+  }
+
+  @Test
+  @DisplayName("The event-bus bridge of a gateway JVM reaches the user JVM over the clustered bus: users.get answers a raw socket")
+  void bridgeAcrossTheCluster() throws Exception {
+    String email = email("bridged");
+    long id = Long.parseLong(createUser("bridged", email));
+    StackProcess bridged = StackProcess.onFreePorts(1, ports -> start("gateway-bridge", "gateway",
+      Map.of("GATEWAY_HTTP_PORT", String.valueOf(ports[0]), "BRIDGE_PORT", "0")).awaitHealthy("GATEWAY_HTTP_PORT", START_TIMEOUT));
+    try {
+      java.util.regex.Pattern listening = java.util.regex.Pattern.compile("event-bus bridge listening on tcp://[^:]+:(\\d+)");
+      int port = await("the bridge's port in the gateway's log").atMost(Duration.ofSeconds(30)).until(() -> {
+        java.util.regex.Matcher found = listening.matcher(bridged.output());
+        return found.find() ? Integer.parseInt(found.group(1)) : null;
+      }, java.util.Objects::nonNull);
+
+      try (BridgeSocket client = new BridgeSocket(port)) {
+        client.write(new io.vertx.core.json.JsonObject().put("type", "send").put("address", "users.get").put("replyAddress", "r1")
+          .put("body", new io.vertx.core.json.JsonObject().put("id", id)));
+        io.vertx.core.json.JsonObject reply = client.read();
+
+        assertThat(reply.getString("type")).as(reply.encode()).isEqualTo("message");
+        assertThat(reply.getJsonObject("body").getString("email")).isEqualTo(email);
+      }
+    } finally {
+      bridged.close();
+    }
   }
 
   @Test

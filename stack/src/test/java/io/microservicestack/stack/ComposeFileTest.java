@@ -106,7 +106,7 @@ class ComposeFileTest {
     assertThat(containerPorts(services.get("user"))).containsExactly(config(services.get("user")).get(UserConfig.HTTP_PORT));
     assertThat(containerPorts(services.get("slack"))).containsExactly(config(services.get("slack")).get(SlackConfig.HTTP_PORT));
     StackConfig gateway = config(services.get("gateway"));
-    assertThat(containerPorts(services.get("gateway"))).containsExactly(gateway.get(GatewayConfig.HTTP_PORT));
+    assertThat(containerPorts(services.get("gateway"))).containsExactly(gateway.get(GatewayConfig.HTTP_PORT), gateway.get(GatewayConfig.BRIDGE_PORT));
     assertThat(gateway.get(GatewayConfig.USER_HOST)).isEqualTo("user");
     assertThat(gateway.get(GatewayConfig.USER_PORT)).isEqualTo(config(services.get("user")).get(UserConfig.HTTP_PORT));
     assertThat(gateway.get(GatewayConfig.SLACK_HOST)).isEqualTo("slack");
@@ -254,5 +254,25 @@ class ComposeFileTest {
       Map<String, Object> healthcheck = (Map<String, Object>) services.get(name).get("healthcheck");
       assertThat((List<String>) healthcheck.get("test")).as(name).last().asString().endsWith("/health/ready");
     }
+  }
+
+  @Test
+  @DisplayName("Runs the Node welcome service, and the Python tools on demand, from their own Dockerfiles against the gateway's bridge")
+  @SuppressWarnings("unchecked")
+  void polyglotServices() {
+    StackConfig gateway = config(services.get("gateway"));
+    String bridgePort = gateway.get(GatewayConfig.BRIDGE_PORT);
+    assertThat(bridgePort).as("the bridge is on in compose").isNotBlank();
+    for (String name : List.of("welcome-node", "tools")) {
+      Map<String, Object> service = services.get(name);
+      String context = String.valueOf(((Map<String, Object>) service.get("build")).get("context"));
+      assertThat(COMPOSE.resolve(context).resolve("Dockerfile")).as(name).exists();
+      Map<String, Object> environment = (Map<String, Object>) service.get("environment");
+      assertThat(environment).as(name).containsEntry("BRIDGE_HOST", "gateway").containsEntry("BRIDGE_PORT", bridgePort)
+        .containsKey("SERVICE_TOKEN");
+    }
+    assertThat((Map<String, Object>) services.get("welcome-node").get("environment"))
+      .containsEntry("GATEWAY_URL", "http://gateway:" + gateway.get(GatewayConfig.HTTP_PORT));
+    assertThat((List<String>) services.get("tools").get("profiles")).containsExactly("tools");
   }
 }
