@@ -1,6 +1,5 @@
 package io.microservicestack.bench;
 
-import io.microservicestack.common.FeedPosition;
 import io.microservicestack.common.testing.TcpProxy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -8,7 +7,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
@@ -16,10 +14,8 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -48,11 +44,10 @@ final class FeedSoak {
   private final Map<Long, Boolean> seen = new HashMap<>();
   private final Map<Integer, Integer> failedCreates = new HashMap<>();
   private final Latencies createToFrame = new Latencies();
-  private final List<Client> clients = new ArrayList<>();
+  private final List<SoakClient> clients = new ArrayList<>();
   private int rabbitDrops;
   private int pgCuts;
   private long worstRecoveryMs;
-  private boolean finished;
 
   FeedSoak(Vertx vertx, Options options) {
     this.vertx = vertx;
@@ -88,9 +83,9 @@ final class FeedSoak {
   private List<Future<Void>> connectAll() {
     List<Future<Void>> connected = new ArrayList<>();
     for (int i = 0; i < options.clients(); i++) {
-      Client client = new Client(i);
+      SoakClient client = new SoakClient(vertx, ws, options.host(), options.port(), this::firstFrame);
       clients.add(client);
-      connected.add(client.connect("/ws/users?last=1").mapEmpty());
+      connected.add(client.connect().mapEmpty());
     }
     return connected;
   }
@@ -123,13 +118,13 @@ final class FeedSoak {
       }
     });
     long faults = vertx.setPeriodic(options.faultIntervalMs(), id -> fault());
-    clients.forEach(Client::scheduleDrop);
+    clients.forEach(SoakClient::scheduleDrop);
     return done.future().onComplete(ar -> {
       vertx.cancelTimer(timer);
       vertx.cancelTimer(faults);
       options.pgProxy().restore();
       options.amqpProxy().restore();
-      clients.forEach(Client::stopDropping);
+      clients.forEach(SoakClient::stopDropping);
     });
   }
 
@@ -195,18 +190,13 @@ final class FeedSoak {
   }
 
   private JsonObject report(Map<String, Integer> messages) {
-    finished = true;
-    clients.forEach(client -> {
-      if (client.socket != null) {
-        client.socket.close();
-      }
-    });
+    clients.forEach(SoakClient::finish);
     long frames = 0;
     long missed = 0;
     long duplicates = 0;
     long outOfOrder = 0;
     long reconnects = 0;
-    for (Client client : clients) {
+    for (SoakClient client : clients) {
       frames += client.frames;
       duplicates += client.duplicates;
       outOfOrder += client.outOfOrder;
@@ -236,87 +226,16 @@ final class FeedSoak {
       .put("createToFrameMs", createToFrame.summary());
   }
 
+  /** The first frame of a user at any client: the create → frame latency. */
+  private void firstFrame(long id) {
+    Long postedAt = created.get(id);
+    if (postedAt != null && seen.put(id, Boolean.TRUE) == null) {
+      createToFrame.recordNanos(System.nanoTime() - postedAt);
+    }
+  }
+
   private static int status(Throwable failure) {
     String message = String.valueOf(failure.getMessage());
     return message.startsWith("POST /user answered ") ? Integer.parseInt(message.substring(20, 23)) : 0;
-  }
-
-  /** One websocket client that drops every few seconds and resumes from the last position it received. */
-  private final class Client {
-    final int index;
-    final Map<Long, Boolean> received = new HashMap<>();
-    long frames;
-    long duplicates;
-    long outOfOrder;
-    long reconnects;
-    FeedPosition last;
-    WebSocket socket;
-    long dropTimer = -1;
-    boolean dropping = true;
-
-    Client(int index) {
-      this.index = index;
-    }
-
-    Future<WebSocket> connect(String uri) {
-      return ws.connect(options.port(), options.host(), uri).onSuccess(socket -> {
-        this.socket = socket;
-        socket.textMessageHandler(this::frame);
-        socket.closeHandler(v -> {
-          if (this.socket == socket) {
-            reconnect();
-          }
-        });
-      }).onFailure(e -> {
-        if (!finished) {
-          vertx.setTimer(100, t -> reconnect());
-        }
-      });
-    }
-
-    void frame(String text) {
-      JsonObject user = new JsonObject(text);
-      FeedPosition position = FeedPosition.parse("position", user.getString("position"));
-      long id = user.getLong("id");
-      frames++;
-      if (last != null && !position.isAfter(last)) {
-        outOfOrder++;
-      }
-      last = position.isAfter(last == null ? FeedPosition.START : last) ? position : last;
-      if (received.put(id, Boolean.TRUE) != null) {
-        duplicates++;
-      }
-      Long postedAt = created.get(id);
-      if (postedAt != null && seen.put(id, Boolean.TRUE) == null) {
-        createToFrame.recordNanos(System.nanoTime() - postedAt);
-      }
-    }
-
-    void reconnect() {
-      if (finished) {
-        return;
-      }
-      reconnects++;
-      socket = null;
-      connect(last == null ? "/ws/users?last=1" : "/ws/users?resume=" + last);
-    }
-
-    void scheduleDrop() {
-      dropTimer = vertx.setTimer(2_000 + ThreadLocalRandom.current().nextInt(3_000), t -> {
-        WebSocket current = socket;
-        if (current != null && dropping) {
-          socket = null;
-          current.close().onComplete(ar -> reconnect());
-        }
-        if (dropping) {
-          scheduleDrop();
-        }
-      });
-    }
-
-    void stopDropping() {
-      dropping = false;
-      vertx.cancelTimer(dropTimer);
-    }
   }
 }

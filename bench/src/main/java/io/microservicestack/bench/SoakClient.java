@@ -1,0 +1,121 @@
+package io.microservicestack.bench;
+
+import io.microservicestack.common.FeedPosition;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
+
+/**
+ * One websocket client of the feed soak ({@link FeedSoak}): it drops its connection every 2-5 s and resumes from the
+ * last position it received, and counts what it got: frames, users received twice, frames out of position order.
+ * Runs on the probe's event loop only.
+ */
+final class SoakClient {
+
+  final Map<Long, Boolean> received = new HashMap<>();
+  long frames;
+  long duplicates;
+  long outOfOrder;
+  long reconnects;
+
+  private final Vertx vertx;
+  private final WebSocketClient ws;
+  private final String host;
+  private final int port;
+  private final LongConsumer onUser;
+  private FeedPosition last;
+  private WebSocket socket;
+  private long dropTimer = -1;
+  private boolean dropping = true;
+  private boolean finished;
+
+  /** @param onUser told the id of every user this client receives (the soak measures create → frame with it) */
+  SoakClient(Vertx vertx, WebSocketClient ws, String host, int port, LongConsumer onUser) {
+    this.vertx = vertx;
+    this.ws = ws;
+    this.host = host;
+    this.port = port;
+    this.onUser = onUser;
+  }
+
+  /** Connects with the latest user first, so that the client knows a position from its first frame on. */
+  Future<WebSocket> connect() {
+    return connect("/ws/users?last=1");
+  }
+
+  /** Drops the connection every 2-5 s until {@link #stopDropping}. */
+  void scheduleDrop() {
+    dropTimer = vertx.setTimer(2_000 + ThreadLocalRandom.current().nextInt(3_000), t -> {
+      WebSocket current = socket;
+      if (current != null && dropping) {
+        socket = null;
+        current.close().onComplete(ar -> reconnect());
+      }
+      if (dropping) {
+        scheduleDrop();
+      }
+    });
+  }
+
+  void stopDropping() {
+    dropping = false;
+    vertx.cancelTimer(dropTimer);
+  }
+
+  /** Closes the connection for good: no reconnect after this. */
+  void finish() {
+    finished = true;
+    stopDropping();
+    if (socket != null) {
+      socket.close();
+    }
+  }
+
+  private Future<WebSocket> connect(String uri) {
+    return ws.connect(port, host, uri).onSuccess(connected -> {
+      socket = connected;
+      connected.textMessageHandler(this::frame);
+      connected.closeHandler(v -> {
+        if (socket == connected) {
+          reconnect();
+        }
+      });
+    }).onFailure(e -> {
+      if (!finished) {
+        vertx.setTimer(100, t -> reconnect());
+      }
+    });
+  }
+
+  private void frame(String text) {
+    JsonObject user = new JsonObject(text);
+    FeedPosition position = FeedPosition.parse("position", user.getString("position"));
+    long id = user.getLong("id");
+    frames++;
+    if (last != null && !position.isAfter(last)) {
+      outOfOrder++;
+    } else {
+      last = position;
+    }
+    if (received.put(id, Boolean.TRUE) != null) {
+      duplicates++;
+    }
+    onUser.accept(id);
+  }
+
+  private void reconnect() {
+    if (finished) {
+      return;
+    }
+    reconnects++;
+    socket = null;
+    connect(last == null ? "/ws/users?last=1" : "/ws/users?resume=" + last);
+  }
+}
