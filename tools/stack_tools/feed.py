@@ -7,6 +7,9 @@
 one (and every --poll seconds anyway) the reader asks `users.feed` for the users after the last position it printed.
 So it prints every user once, in position order, with nothing missing; stop it and --resume with the last
 "position" to continue.
+
+With AUTH_MODE=jwt at the gateway, SERVICE_TOKEN must hold a token with users:read: every frame carries it. A refused
+frame ends the reader with exit code 1 and the bridge's answer on stderr.
 """
 
 import argparse
@@ -15,7 +18,7 @@ import os
 import socket
 import sys
 
-from stack_tools.bridge import Bridge
+from stack_tools.bridge import Bridge, BridgeError
 
 
 def follow(bridge, position, out, poll_seconds=1.0, stop_after=None):
@@ -54,6 +57,10 @@ def main(argv=None):
             follow(bridge, args.resume, sys.stdout, args.poll, args.count)
         except KeyboardInterrupt:
             pass
+        except BridgeError as e:
+            print("feed: the bridge refused: %s (with AUTH_MODE=jwt, SERVICE_TOKEN needs a token with users:read)" % e,
+                  file=sys.stderr)
+            return 1
     return 0
 
 

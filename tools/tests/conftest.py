@@ -1,5 +1,8 @@
 """What the tests share: the stack under test, from the environment services/run-polyglot-tests.sh sets."""
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import time
@@ -22,6 +25,10 @@ BRIDGE_HOST = os.environ.get("BRIDGE_HOST", "127.0.0.1")
 BRIDGE_PORT = int(_required("BRIDGE_PORT"))
 AMQP_URI = _required("AMQP_URI")
 USER_QUEUE = _required("USER_QUEUE")
+# The stack runs with AUTH_MODE=jwt: the feed reader's token (users:read), and the tests' own token for creating and
+# reading users (users:read users:write), minted by the script with the jar.
+TOOLS_TOKEN = _required("TOOLS_TOKEN")
+TEST_TOKEN = _required("TEST_TOKEN")
 
 
 def unique(prefix):
@@ -43,9 +50,17 @@ def eventually(what, check, timeout=30.0, interval=0.1):
 def http_json(method, path, body=None):
     request = urllib.request.Request(GATEWAY_URL + path, method=method,
                                      data=None if body is None else json.dumps(body).encode("utf-8"),
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json",
+                                              "Authorization": "Bearer " + TEST_TOKEN})
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.status, json.loads(response.read().decode("utf-8"))
+
+
+def forged(token):
+    """token with its header and claims (subject, scopes, expiry) unchanged, signed with a key the gateway does not know."""
+    signed = token.rsplit(".", 1)[0]
+    signature = hmac.new(os.urandom(32), signed.encode("ascii"), hashlib.sha256).digest()
+    return signed + "." + base64.urlsafe_b64encode(signature).rstrip(b"=").decode("ascii")
 
 
 def create_user(name):

@@ -4,6 +4,9 @@
 // "body"}; the reply is {"type":"message","address":<replyAddress>,"body"} or {"type":"err","address":<replyAddress>,
 // "failureCode","message"}. {"type":"register","address"} subscribes: every message then arrives as
 // {"type":"message","address",...}. A refused address is {"type":"err","message":"access_denied"} without address.
+// With AUTH_MODE=jwt at the gateway, every send and register frame carries {"headers":{"authorization":"Bearer <token>"}}
+// (a token with users:read); a frame without a valid one is refused with {"type":"err","message":"blocked by
+// bridgeEvent handler"}, also without address.
 // No maintained npm package speaks this protocol (the official client is for the SockJS bridge), hence this module.
 
 const net = require('node:net');
@@ -50,9 +53,10 @@ function decoder(onFrame) {
  * err frame that answers no request, 'close' when the socket ends; every pending request fails on close.
  */
 class Bridge extends EventEmitter {
-  constructor(socket) {
+  constructor(socket, token = null) {
     super();
     this.socket = socket;
+    this.headers = token ? { authorization: `Bearer ${token}` } : null;
     this.pending = new Map();
     socket.on('data', decoder((frame) => this.dispatch(frame)));
     socket.on('close', () => {
@@ -66,15 +70,15 @@ class Bridge extends EventEmitter {
     socket.on('error', () => {}); // 'close' follows and fails what is pending
   }
 
-  /** Connects to host:port; resolves once the socket is open. */
-  static connect({ host = '127.0.0.1', port, timeoutMs = 5000 }) {
+  /** Connects to host:port; resolves once the socket is open. With a token, every send and register frame carries it. */
+  static connect({ host = '127.0.0.1', port, token = null, timeoutMs = 5000 }) {
     return new Promise((resolve, reject) => {
       const socket = net.connect({ host, port });
       const timer = setTimeout(() => socket.destroy(new Error(`no bridge connection to ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
       socket.once('connect', () => {
         clearTimeout(timer);
         socket.removeListener('error', reject);
-        resolve(new Bridge(socket));
+        resolve(new Bridge(socket, token));
       });
       socket.once('error', (e) => {
         clearTimeout(timer);
@@ -112,7 +116,7 @@ class Bridge extends EventEmitter {
   }
 
   /** Sends a request and resolves with the reply's body; rejects with a BridgeError, or after timeoutMs. */
-  request(address, body, { headers, timeoutMs = 5000 } = {}) {
+  request(address, body, { timeoutMs = 5000 } = {}) {
     const replyAddress = `reply-${randomUUID()}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -120,17 +124,17 @@ class Bridge extends EventEmitter {
         reject(new Error(`no reply from ${address} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(replyAddress, { resolve, reject, timer });
-      const frame = { type: 'send', address, replyAddress, body };
-      if (headers) {
-        frame.headers = headers;
-      }
-      this.socket.write(encode(frame));
+      this.socket.write(encode(this.withToken({ type: 'send', address, replyAddress, body })));
     });
   }
 
-  /** Subscribes to address: each message arrives as a 'message' event. */
+  /** Subscribes to address: each message arrives as a 'message' event (a refusal as an 'error' event). */
   register(address) {
-    this.socket.write(encode({ type: 'register', address }));
+    this.socket.write(encode(this.withToken({ type: 'register', address })));
+  }
+
+  withToken(frame) {
+    return this.headers ? { ...frame, headers: { ...this.headers } } : frame;
   }
 
   /** Resolves with the next pong: after it, every frame written before it has been handled. */

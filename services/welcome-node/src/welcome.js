@@ -162,8 +162,7 @@ class WelcomeService {
     }
     const bridge = await this.bridgeConnection();
     try {
-      const headers = this.config.token ? { authorization: `Bearer ${this.config.token}` } : undefined;
-      return await bridge.request('users.get', { id }, { headers });
+      return await bridge.request('users.get', { id });
     } catch (e) {
       if (e.failureCode === 404 || e.failureCode === 400) {
         throw new Unprocessable(`users.get ${id} failed with ${e.failureCode}: ${e.message}`);
@@ -175,7 +174,7 @@ class WelcomeService {
   /** The one bridge connection, shared by every delivery in flight (opened once even when many ask at once). */
   bridgeConnection() {
     if (!this.bridge) {
-      const connecting = Bridge.connect({ host: this.config.bridgeHost, port: this.config.bridgePort }).then((bridge) => {
+      const connecting = Bridge.connect({ host: this.config.bridgeHost, port: this.config.bridgePort, token: this.config.token }).then((bridge) => {
         bridge.on('error', () => {});
         bridge.on('close', () => {
           if (this.bridge === connecting) {

@@ -1,16 +1,20 @@
 'use strict';
 // What the tests share: the stack under test (from the environment services/run-polyglot-tests.sh sets), HTTP
-// helpers, polling with a deadline, and a TCP proxy that can cut connections to RabbitMQ.
+// helpers, polling with a deadline, a forged token, and a TCP proxy that can cut connections to RabbitMQ.
 
 const net = require('node:net');
-const { randomUUID } = require('node:crypto');
+const { createHmac, randomBytes, randomUUID } = require('node:crypto');
 
+// The stack runs with AUTH_MODE=jwt: the service's token (users:read messages:write) and the tests' own token for
+// creating and reading users and messages (users:read users:write), minted by the script with the jar.
 const env = {
   gatewayUrl: required('GATEWAY_URL'),
   bridgeHost: process.env.BRIDGE_HOST || '127.0.0.1',
   bridgePort: Number(required('BRIDGE_PORT')),
   amqpUri: required('AMQP_URI'),
   exchange: required('EVENTS_EXCHANGE'),
+  welcomeToken: required('WELCOME_TOKEN'),
+  testToken: required('TEST_TOKEN'),
 };
 
 function required(name) {
@@ -49,7 +53,7 @@ async function createUser(name) {
   const email = `${name.toLowerCase()}-${randomUUID()}@example.com`;
   const response = await fetch(new URL('/users', env.gatewayUrl), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${env.testToken}` },
     body: JSON.stringify({ name, email }),
   });
   if (response.status !== 201) {
@@ -59,11 +63,19 @@ async function createUser(name) {
 }
 
 async function messages(channel) {
-  const response = await fetch(new URL(`/messages?channel=${encodeURIComponent(channel)}&limit=100`, env.gatewayUrl));
+  const response = await fetch(new URL(`/messages?channel=${encodeURIComponent(channel)}&limit=100`, env.gatewayUrl),
+    { headers: { Authorization: `Bearer ${env.testToken}` } });
   if (response.status !== 200) {
     throw new Error(`GET /messages answered ${response.status}`);
   }
   return (await response.json()).items.map((item) => item.message);
+}
+
+/** token with its header and claims (subject, scopes, expiry) unchanged, signed with a key the gateway does not know. */
+function forged(token) {
+  const [header, payload] = token.split('.');
+  const signature = createHmac('sha256', randomBytes(32)).update(`${header}.${payload}`).digest('base64url');
+  return `${header}.${payload}.${signature}`;
 }
 
 /** A TCP proxy to host:port on a free port of 127.0.0.1; cut() drops every connection through it. */
@@ -106,4 +118,4 @@ function viaProxy(uri, port) {
   return url.toString().replace(/\/$/, '');
 }
 
-module.exports = { env, unique, eventually, createUser, messages, tcpProxy, viaProxy };
+module.exports = { env, unique, eventually, createUser, messages, forged, tcpProxy, viaProxy };

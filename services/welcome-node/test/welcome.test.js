@@ -5,29 +5,34 @@ const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const amqp = require('amqplib');
-const { WelcomeService, dlq } = require('../src/welcome');
+const { WelcomeService, configFromEnv, dlq } = require('../src/welcome');
 const { env, unique, eventually, createUser, messages, tcpProxy, viaProxy } = require('./support');
 
-/** A welcome service of this test's own (queue, channel, store file), reaching RabbitMQ through a TCP proxy. */
-async function startService(t) {
+/**
+ * A welcome service of this test's own (queue, channel, store file), reaching RabbitMQ through a TCP proxy, configured
+ * as it is in compose: from environment variables, with the token in SERVICE_TOKEN (settings override any of them).
+ */
+async function startService(t, settings = {}) {
   const amqpUrl = new URL(env.amqpUri);
   const proxy = await tcpProxy(amqpUrl.hostname, Number(amqpUrl.port || 5672));
   const queue = unique('welcome-node-test');
-  const config = {
-    amqpUri: viaProxy(env.amqpUri, proxy.port),
-    exchange: env.exchange,
-    queue,
-    prefetch: 8,
-    gatewayUrl: env.gatewayUrl,
-    bridgeHost: env.bridgeHost,
-    bridgePort: env.bridgePort,
-    channel: `#${unique('welcome')}`,
-    storeFile: path.join(os.tmpdir(), `${queue}.json`),
-    maxAttempts: 5,
-    retryDelayMs: 200,
-    reconnectMs: 200,
-    log: () => {},
-  };
+  const config = configFromEnv({
+    AMQP_URI: viaProxy(env.amqpUri, proxy.port),
+    EVENTS_EXCHANGE: env.exchange,
+    QUEUE: queue,
+    PREFETCH: '8',
+    GATEWAY_URL: env.gatewayUrl,
+    BRIDGE_HOST: env.bridgeHost,
+    BRIDGE_PORT: String(env.bridgePort),
+    SERVICE_TOKEN: env.welcomeToken,
+    CHANNEL: `#${unique('welcome')}`,
+    STORE_FILE: path.join(os.tmpdir(), `${queue}.json`),
+    MAX_ATTEMPTS: '5',
+    RETRY_DELAY_MS: '200',
+    RECONNECT_MS: '200',
+    LOG_QUIET: 'true',
+    ...settings,
+  });
   const service = new WelcomeService(config);
   await service.start();
   const admin = await amqp.connect(env.amqpUri);
@@ -48,7 +53,7 @@ async function drained({ service, channel, config }) {
     service.connection && service.inFlight === 0 && (await channel.checkQueue(config.queue)).messageCount === 0);
 }
 
-test('a user created through the gateway gets exactly one welcome, with its name', async (t) => {
+test('a user created through the gateway gets exactly one welcome, with its name (its token on the bridge and on the post)', async (t) => {
   const running = await startService(t);
   const user = await createUser('Ada');
 
@@ -101,5 +106,31 @@ test('a poison message is parked in the service DLQ with the reason and the orig
   assert.equal(parked.properties.messageId, marker);
   assert.match(String(parked.properties.headers['x-reason']), /not JSON/);
   assert.equal(String(parked.properties.headers['x-original-queue']), running.config.queue);
+  assert.deepEqual(await messages(running.config.channel), []);
+});
+
+/** Creates a user and returns the service's parked event for it, once it is parked. */
+async function parkedEventOfANewUser(running) {
+  const user = await createUser('Parked');
+  const parked = await eventually('the parked event', () => running.channel.get(dlq(running.config.queue), { noAck: true }));
+  assert.equal(JSON.parse(parked.content.toString()).user.id, user.id);
+  return parked;
+}
+
+test('without SERVICE_TOKEN the bridge refuses the service: no welcome, the event is parked with the refusal', async (t) => {
+  const running = await startService(t, { SERVICE_TOKEN: '', MAX_ATTEMPTS: '2', RETRY_DELAY_MS: '50' });
+
+  const parked = await parkedEventOfANewUser(running);
+
+  assert.match(String(parked.properties.headers['x-reason']), /failed 2 times: blocked by bridgeEvent handler/);
+  assert.deepEqual(await messages(running.config.channel), []);
+});
+
+test('with a token without messages:write the gateway refuses the post (403): no welcome, the event is parked', async (t) => {
+  const running = await startService(t, { SERVICE_TOKEN: env.testToken }); // users:read users:write
+
+  const parked = await parkedEventOfANewUser(running);
+
+  assert.match(String(parked.properties.headers['x-reason']), /unprocessable: POST \/messages answered 403/);
   assert.deepEqual(await messages(running.config.channel), []);
 });
