@@ -2,10 +2,18 @@ package io.microservicestack.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.impl.ClientPhase;
+import io.vertx.ext.web.client.impl.HttpContext;
+import io.vertx.ext.web.client.impl.WebClientInternal;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -33,7 +41,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Paths under a path item marked {@code x-static-files: true} (the console {@code /}, the docs {@code /docs}) are
  * files: their answer's status must be one the item's operation lists; a successful file keeps its own media type.
- * The operational routes ({@link #OPERATIONAL}) are outside the contract on purpose and not checked.
+ * A method and path the contract does not list must answer as its {@code x-unlisted-operations} says (404, 405
+ * problem+json). The operational routes ({@link #OPERATIONAL}) are outside the contract on purpose and not checked.
  */
 public final class ContractAnswers {
 
@@ -41,6 +50,8 @@ public final class ContractAnswers {
   public static final Set<String> OPERATIONAL = Set.of("/health/live", "/health/ready", "/metrics");
 
   private static final String STATIC_FILES = "x-static-files";
+  /** The extension that says what a method and path the contract does not list answer (404, 405). */
+  private static final String UNLISTED = "x-unlisted-operations";
 
   private ContractAnswers() {
   }
@@ -69,32 +80,80 @@ public final class ContractAnswers {
       staticArea = loaded.staticArea(path);
       operation = staticArea == null ? null : loaded.contract.findOperation(staticArea, httpMethod);
     }
-    if (operation == null) {
-      throw new AssertionError(answer + ": the contract has no operation " + method + " " + path);
-    }
-    JsonObject response = loaded.response(operation, status);
+    String name = operation == null ? "an operation it does not list (" + UNLISTED + ")" : operation.getOperationId();
+    JsonObject responses = operation == null ? loaded.unlisted() : loaded.responses(operation);
+    JsonObject response = responses.getJsonObject(String.valueOf(status), responses.getJsonObject("default"));
     if (response == null) {
-      throw new AssertionError(answer + ": the contract lists no status " + status + " for " + operation.getOperationId()
-        + " (it lists " + loaded.statuses(operation) + ")");
+      throw new AssertionError(answer + ": the contract lists no status " + status + " for " + name
+        + " (it lists " + statuses(responses) + ")");
     }
+    if (staticArea == null || status >= 400) {
+      checkContent(answer, name + " " + status, response, contentType, body);
+    }
+  }
+
+  /** The media type and the body of an answer against the {@code response} of the contract. */
+  private static void checkContent(String answer, String what, JsonObject response, String contentType, String body) {
     JsonObject content = response.getJsonObject("content", new JsonObject());
-    if (content.isEmpty() || (staticArea != null && status < 400)) {
+    if (content.isEmpty()) {
       return;
     }
     String mediaType = contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    JsonObject media = mediaType == null ? null : content.getJsonObject(mediaType);
+    JsonObject media = mediaType == null || isAnnotation(mediaType) ? null : content.getJsonObject(mediaType);
     if (media == null) {
-      throw new AssertionError(answer + ": the contract's " + operation.getOperationId() + " " + status
-        + " is " + content.fieldNames() + ", not " + contentType);
+      throw new AssertionError(answer + ": the contract's " + what + " is " + statuses(content) + ", not " + contentType);
     }
     JsonObject schema = media.getJsonObject("schema");
     if (schema != null && isJson(mediaType)) {
-      List<String> errors = loaded.validate(schema, parse(answer, body));
+      List<String> errors = loaded().validate(schema, parse(answer, body));
       if (!errors.isEmpty()) {
-        throw new AssertionError(answer + ": the body breaks the contract's schema of " + operation.getOperationId()
-          + " " + status + ": " + errors + "\n" + body);
+        throw new AssertionError(answer + ": the body breaks the contract's schema of " + what + ": " + errors + "\n" + body);
       }
     }
+  }
+
+  /** The keys of a contract object, less the annotations ({@code __absolute_uri__}...) vertx-json-schema adds. */
+  private static List<String> statuses(JsonObject object) {
+    return object.fieldNames().stream().filter(key -> !isAnnotation(key)).sorted().toList();
+  }
+
+  private static boolean isAnnotation(String key) {
+    return key.startsWith("__") && key.endsWith("__");
+  }
+
+  /**
+   * {@code client}, whose every answer is {@link #check checked} before it is handed over: an answer that breaks the
+   * contract fails the request's future with the {@link AssertionError}. For clients of the gateway only.
+   */
+  public static WebClient checking(WebClient client) {
+    loaded(); // here, on the caller's thread: reading the contract would block the event loop of the first answer
+    ((WebClientInternal) client).addInterceptor(ContractAnswers::intercept);
+    return client;
+  }
+
+  private static void intercept(HttpContext<?> ctx) {
+    if (ctx.phase() != ClientPhase.DISPATCH_RESPONSE) {
+      ctx.next();
+      return;
+    }
+    RequestOptions request = ctx.requestOptions();
+    HttpResponse<?> response = ctx.response();
+    try {
+      check(request.getMethod().name(), request.getURI(), response.statusCode(),
+        response.getHeader(HttpHeaders.CONTENT_TYPE.toString()), text(response.body()));
+    } catch (AssertionError e) {
+      ctx.fail(e);
+      return;
+    }
+    ctx.next();
+  }
+
+  /** A body as text, whichever codec decoded it (a buffer, a string, JSON). */
+  private static String text(Object body) {
+    if (body == null) {
+      return null;
+    }
+    return body instanceof Buffer buffer ? buffer.toString() : body instanceof String string ? string : Json.encode(body);
   }
 
   private static boolean isJson(String mediaType) {
@@ -164,21 +223,16 @@ public final class ContractAnswers {
         .findFirst().orElse(null);
     }
 
-    private JsonObject responses(Operation operation) {
+    /** The responses the contract lists for {@code operation}, by status. */
+    JsonObject responses(Operation operation) {
       return document.getJsonObject("paths").getJsonObject(operation.getOpenAPIPath())
         .getJsonObject(operation.getHttpMethod().name().toLowerCase(Locale.ROOT))
         .getJsonObject("responses", new JsonObject());
     }
 
-    /** The response the contract lists for {@code status} (or its {@code default}), or null. */
-    JsonObject response(Operation operation, int status) {
-      JsonObject responses = responses(operation);
-      JsonObject exact = responses.getJsonObject(String.valueOf(status));
-      return exact != null ? exact : responses.getJsonObject("default");
-    }
-
-    Set<String> statuses(Operation operation) {
-      return responses(operation).fieldNames();
+    /** The responses of a method and path the contract does not list ({@value #UNLISTED}), by status. */
+    JsonObject unlisted() {
+      return document.getJsonObject(UNLISTED, new JsonObject()).getJsonObject("responses", new JsonObject());
     }
 
     /** What {@code value} breaks in {@code schema}, in vertx-json-schema's words (empty when it is valid). */
