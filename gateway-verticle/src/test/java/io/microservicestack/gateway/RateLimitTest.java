@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
@@ -43,9 +42,9 @@ class RateLimitTest {
   @BeforeEach
   void start(Vertx vertx) {
     this.vertx = vertx;
-    this.web = WebClient.create(vertx);
+    this.web = GatewayFixture.web(vertx);
     Router slack = Router.router(vertx);
-    slack.get("/messages").handler(ctx -> ctx.json(new JsonObject().put("items", new JsonArray())));
+    slack.get("/messages").handler(ctx -> ctx.json(GatewayFixture.messagePage()));
     slackPort = GatewayFixture.fakeServer(vertx, slack).actualPort();
   }
 
