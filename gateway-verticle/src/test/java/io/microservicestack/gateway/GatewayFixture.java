@@ -4,12 +4,15 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.client.WebClient;
 
 import io.microservicestack.common.testing.Await;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a gateway test sets up: a gateway deployed on a free port of 127.0.0.1, fake upstream servers, closed ports
@@ -30,6 +33,18 @@ final class GatewayFixture {
   /** A web client for the gateway whose every answer is checked against the contract ({@link ContractAnswers}). */
   static WebClient web(Vertx vertx) {
     return ContractAnswers.checking(WebClient.create(vertx));
+  }
+
+  /**
+   * The status of the refused websocket upgrade of {@code uri} that {@code failure} should be; its answer is checked
+   * against the contract like any other.
+   */
+  static int refusedUpgrade(Throwable failure, String uri) {
+    assertThat(failure).isInstanceOf(UpgradeRejectedException.class);
+    UpgradeRejectedException refused = (UpgradeRejectedException) failure;
+    ContractAnswers.check("GET", uri, refused.getStatus(), refused.getHeaders().get("Content-Type"),
+      refused.getBody() == null ? null : refused.getBody().toString());
+    return refused.getStatus();
   }
 
   /** A fake upstream HTTP server on a free port of 127.0.0.1. */
