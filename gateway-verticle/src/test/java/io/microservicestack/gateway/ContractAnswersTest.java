@@ -20,13 +20,14 @@ class ContractAnswersTest {
   private static final String USER = "{\"id\":7,\"name\":\"Ada\",\"email\":\"ada@example.com\",\"createdAt\":\"2026-01-01T00:00:00Z\"}";
 
   @Test
-  @DisplayName("Answers the contract lists pass: a user, a problem, a page with a query, a file of the console, a 405 of an unlisted method.")
+  @DisplayName("Answers the contract lists pass: a user, a problem, a page with a query, a path that is no valid URI, a file of the console, a 405 of an unlisted method.")
   void listedAnswersPass() {
     assertThatCode(() -> {
       ContractAnswers.check("GET", "/ping", 200, "application/json", "{\"response\":\"pong\"}");
       ContractAnswers.check("GET", "/users/7", 200, "application/json; charset=utf-8", USER);
       ContractAnswers.check("POST", "/users", 201, "application/json", USER);
       ContractAnswers.check("GET", "/users/8", 404, PROBLEM, "{\"type\":\"about:blank\",\"status\":404,\"title\":\"Not Found\"}");
+      ContractAnswers.check("GET", "/users/a b%zz?x=%", 400, PROBLEM, "{\"type\":\"about:blank\",\"status\":400,\"title\":\"Bad Request\"}");
       ContractAnswers.check("GET", "/users?after=0&limit=2", 200, "application/json", "{\"items\":[" + USER + "],\"next\":null}");
       ContractAnswers.check("GET", "/app.js", 200, "text/javascript", "console.log('hi')");
       ContractAnswers.check("DELETE", "/ping", 405, PROBLEM, "{\"type\":\"about:blank\",\"status\":405,\"title\":\"Method Not Allowed\"}");
