@@ -10,6 +10,7 @@ Feature: Signing in and being limited at the edge
   Scenario: Without a token a write is refused
     When I create a user without a token
     Then the answer is 401 Unauthorized
+    And the gateway asks for a valid bearer token
 
   Scenario: Signed in with the right scope, I create a user
     Given I am signed in as "ada" with the scope "users:write"

@@ -5,6 +5,7 @@ import io.cucumber.java.Before;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
+import io.microservicestack.gateway.ContractAnswers;
 import io.microservicestack.stack.testing.InProcessStack;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -91,7 +92,7 @@ public class EdgeSteps {
 
   @When("I create {int} users with my token")
   public void createUsers(int count) {
-    WebClient client = WebClient.create(state.gateway().vertx());
+    WebClient client = ContractAnswers.checking(WebClient.create(state.gateway().vertx()));
     for (int i = 0; i < count; i++) {
       HttpRequest<Buffer> request = client.post(edge.gatewayPort(), "127.0.0.1", "/users");
       if (token != null) {
@@ -103,6 +104,13 @@ public class EdgeSteps {
       state.answer(new Answer(response.statusCode(), response.getHeader("Content-Type"), response.getHeader("Location"),
         response.bodyAsString() == null ? "" : response.bodyAsString()));
     }
+  }
+
+  @Then("the gateway asks for a valid bearer token")
+  public void asksForAToken() {
+    HttpResponse<Buffer> last = answers.get(answers.size() - 1);
+    assertThat(last.getHeader("WWW-Authenticate")).isEqualTo("Bearer realm=\"gateway\", error=\"invalid_token\"");
+    assertThat(last.getHeader("Content-Type")).startsWith("application/problem+json");
   }
 
   @Then("the first {int} were created and the last is 429 Too Many Requests, saying when to retry")

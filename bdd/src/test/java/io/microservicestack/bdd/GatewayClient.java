@@ -1,5 +1,6 @@
 package io.microservicestack.bdd;
 
+import io.microservicestack.gateway.ContractAnswers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * What the scenarios use to talk to the stack: HTTP and the websocket feed of the gateway at a base URL, through
- * Vert.x's web and websocket clients on a Vert.x instance of their own, exactly as any outside client would.
+ * Vert.x's web and websocket clients on a Vert.x instance of their own, exactly as any outside client would. Every
+ * HTTP answer is checked against the contract ({@link ContractAnswers}): one that breaks it fails the step.
  */
 public final class GatewayClient {
 
@@ -45,11 +47,12 @@ public final class GatewayClient {
     this.host = baseUrl.getHost();
     this.port = baseUrl.getPort() != -1 ? baseUrl.getPort() : ssl ? 443 : 80;
     this.pathPrefix = baseUrl.getPath() == null ? "" : baseUrl.getPath().replaceAll("/+$", "");
-    this.http = WebClient.create(vertx, new WebClientOptions()
+    // Every answer is checked against contracts/openapi.yaml on the way (ContractAnswers).
+    this.http = ContractAnswers.checking(WebClient.create(vertx, new WebClientOptions()
       .setDefaultHost(host)
       .setDefaultPort(port)
       .setSsl(ssl)
-      .setUserAgent("microservice-stack-bdd"));
+      .setUserAgent("microservice-stack-bdd")));
     this.websockets = vertx.createWebSocketClient();
     this.token = token(vertx);
   }

@@ -24,8 +24,9 @@ import java.util.Locale;
  *
  * <p>Every request first loses any {@value Subject#HTTP_HEADER} header it brought. A protected route then needs a
  * bearer token (with {@code AUTH_MODE=jwt}) that {@link TokenVerifier} accepts and that grants the route's scope:
- * without one it is answered 401 (RFC 6750: {@code WWW-Authenticate: Bearer realm="gateway"}, plus
- * {@code error="invalid_token"} when a token was sent but is not valid), with a token that lacks the scope 403
+ * without one it is answered 401 ({@code WWW-Authenticate: Bearer realm="gateway", error="invalid_token"}, whether the
+ * token is missing or not valid: one rule for clients, as the issue asks, although RFC 6750 §3.1 says a request
+ * without credentials SHOULD NOT get an error code), with a token that lacks the scope 403
  * ({@code error="insufficient_scope"}); both are problem+json and say no more than that. The verified subject travels
  * on as {@value Subject#HTTP_HEADER} (proxied routes), in the routing context (RPC routes put it on the event-bus
  * message) and in the MDC while the route's handlers run. With {@code AUTH_MODE=off} the routes are open and the
@@ -92,7 +93,7 @@ final class EdgeGuard {
     if (!config.enabled()) {
       caller = Future.succeededFuture(null);
     } else if (token == null) {
-      unauthorized(ctx, false);
+      unauthorized(ctx);
       return;
     } else {
       caller = verifier.verify(token);
@@ -103,7 +104,7 @@ final class EdgeGuard {
           ProblemHandler.send(ctx.response(), pe.problem());
         } else {
           LOG.debug("{} {}: token refused: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
-          unauthorized(ctx, true);
+          unauthorized(ctx);
         }
       })
       .onSuccess(identity -> {
@@ -148,9 +149,9 @@ final class EdgeGuard {
     return identity == null ? null : identity.subject();
   }
 
-  private static void unauthorized(RoutingContext ctx, boolean tokenSent) {
-    String challenge = "Bearer realm=\"" + REALM + "\"" + (tokenSent ? ", error=\"invalid_token\"" : "");
-    ctx.response().putHeader("WWW-Authenticate", challenge);
+  /** No token, or one that is not valid: the same answer (a client renews its token either way). */
+  private static void unauthorized(RoutingContext ctx) {
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"");
     ProblemHandler.send(ctx.response(), Problem.of(401, "Unauthorized", "A valid bearer token is required"));
   }
 

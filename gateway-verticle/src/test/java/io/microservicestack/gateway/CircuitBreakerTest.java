@@ -4,7 +4,6 @@ import io.microservicestack.common.Problem;
 import io.microservicestack.common.testing.TcpProxy;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
@@ -30,13 +29,13 @@ class CircuitBreakerTest {
     Router slack = Router.router(vertx);
     slack.get("/messages").handler(ctx -> {
       calls.incrementAndGet();
-      ctx.json(new JsonObject().put("items", new JsonArray()));
+      ctx.json(GatewayFixture.messagePage());
     });
     int slackPort = GatewayFixture.fakeServer(vertx, slack).actualPort();
     TcpProxy line = await(TcpProxy.start(vertx, "127.0.0.1", slackPort));
     int port = GatewayFixture.deploy(vertx, GatewayFixture.config(vertx).put("slackPort", line.port())
       .put("breakerMaxFailures", 2).put("breakerResetMs", 300)).actualPort();
-    WebClient web = WebClient.create(vertx);
+    WebClient web = GatewayFixture.web(vertx);
     assertThat(get(web, port).statusCode()).isEqualTo(200);
 
     line.cut();

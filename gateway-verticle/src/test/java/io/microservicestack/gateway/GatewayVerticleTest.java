@@ -36,7 +36,7 @@ class GatewayVerticleTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    this.web = WebClient.create(vertx);
+    this.web = GatewayFixture.web(vertx);
   }
 
   @Test

@@ -28,7 +28,7 @@ class HealthRouteTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    this.web = WebClient.create(vertx);
+    this.web = GatewayFixture.web(vertx);
     userPort = GatewayFixture.fakeServer(vertx, pong(vertx)).actualPort();
     slackPort = GatewayFixture.fakeServer(vertx, pong(vertx)).actualPort();
   }

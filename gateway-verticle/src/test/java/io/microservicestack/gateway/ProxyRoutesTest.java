@@ -42,7 +42,7 @@ class ProxyRoutesTest {
   @BeforeEach
   void startFakes(Vertx vertx) {
     this.vertx = vertx;
-    this.web = WebClient.create(vertx);
+    this.web = GatewayFixture.web(vertx);
     user = GatewayFixture.fakeServer(vertx, userRouter(vertx));
     slack = GatewayFixture.fakeServer(vertx, slackRouter(vertx));
   }
@@ -171,11 +171,12 @@ class ProxyRoutesTest {
     router.route().handler(BodyHandler.create());
     router.get("/messages").handler(ctx -> {
       slackSeen.add(seen(ctx));
-      ctx.json(new JsonObject().put("uri", ctx.request().uri()).put("items", new io.vertx.core.json.JsonArray()));
+      ctx.json(GatewayFixture.messagePage().put("uri", ctx.request().uri()));
     });
     router.post("/").handler(ctx -> {
       slackSeen.add(seen(ctx));
-      ctx.response().setStatusCode(201).end();
+      ctx.response().setStatusCode(201);
+      ctx.json(ctx.body().asJsonObject());
     });
     return router;
   }

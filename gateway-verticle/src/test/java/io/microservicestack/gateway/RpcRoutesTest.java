@@ -33,7 +33,7 @@ class RpcRoutesTest {
   @BeforeEach
   void setUp(Vertx vertx) {
     this.vertx = vertx;
-    this.web = WebClient.create(vertx);
+    this.web = GatewayFixture.web(vertx);
   }
 
   @Test

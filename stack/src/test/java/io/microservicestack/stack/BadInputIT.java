@@ -3,6 +3,7 @@ package io.microservicestack.stack;
 import io.microservicestack.common.testing.BadBodies;
 import io.microservicestack.common.testing.BadBodies.BadBody;
 import io.microservicestack.stack.testing.InProcessStack;
+import io.microservicestack.stack.testing.StackHttp;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +14,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("Bad input through the gateway")
 class BadInputIT {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private InProcessStack stack;
 
   @BeforeAll
@@ -77,15 +76,14 @@ class BadInputIT {
   }
 
   private HttpResponse<String> post(String path, BadBody body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
+    return StackHttp.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
       .header("Content-Type", "application/json")
       .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()))
       .timeout(Duration.ofSeconds(10))
-      .build(), HttpResponse.BodyHandlers.ofString());
+      .build());
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path)).timeout(Duration.ofSeconds(10)).build(),
-      HttpResponse.BodyHandlers.ofString());
+    return StackHttp.get(stack.gatewayUrl() + path);
   }
 }

@@ -4,6 +4,7 @@ import io.microservicestack.common.testing.Await;
 import io.microservicestack.common.testing.TcpProxy;
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.microservicestack.stack.testing.InProcessStack;
+import io.microservicestack.stack.testing.StackHttp;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
@@ -13,9 +14,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +26,6 @@ import static org.awaitility.Awaitility.await;
 @DisplayName("The gateway's /health while PostgreSQL is away")
 class HealthIT {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Vertx vertx;
   private TcpProxy postgres;
   private InProcessStack stack;
@@ -67,8 +64,8 @@ class HealthIT {
       assertThat(health.getJsonObject("slack").getString("response")).isEqualTo("pong");
       assertThat(post("/user", new JsonObject().put("name", "n").put("email", "health-" + UUID.randomUUID() + "@example.com"))
         .statusCode()).as("what /health now tells the truth about").isEqualTo(503);
-      assertThat(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.userPort() + "/health/ready")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode()).as("the user service's own readiness").isEqualTo(503);
+      assertThat(StackHttp.get("http://127.0.0.1:" + stack.userPort() + "/health/ready").statusCode())
+        .as("the user service's own readiness").isEqualTo(503);
     } finally {
       postgres.restore();
     }
@@ -77,13 +74,10 @@ class HealthIT {
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path)).timeout(Duration.ofSeconds(10)).build(),
-      HttpResponse.BodyHandlers.ofString());
+    return StackHttp.get(stack.gatewayUrl() + path);
   }
 
   private HttpResponse<String> post(String path, JsonObject body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path)).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).timeout(Duration.ofSeconds(10)).build(),
-      HttpResponse.BodyHandlers.ofString());
+    return StackHttp.postJson(stack.gatewayUrl() + path, body.encode());
   }
 }

@@ -1,6 +1,7 @@
 package io.microservicestack.stack;
 
 import io.microservicestack.common.testing.TestInfrastructure;
+import io.microservicestack.stack.testing.StackHttp;
 import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.File;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -24,20 +26,26 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The built {@code stack.jar} run as a separate JVM, as a container would run it; its output goes to a log
- * file under {@code target/it-logs}. {@link #close()} kills it (and waits), also when a test failed.
+ * file under {@code target/it-logs}. {@link #close()} kills it (and waits), also when a test failed. While it runs
+ * the gateway, every answer of the gateway's public routes that {@link #get} and {@link #postJson} get is checked
+ * against the contract ({@link StackHttp}).
  */
 final class StackProcess implements AutoCloseable {
-
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   final Process process;
   final Path log;
   private final Map<String, String> env;
+  /** The port of the gateway this process runs (its answers are checked against the contract), or null. */
+  private final Integer gatewayPort;
 
-  private StackProcess(Process process, Path log, Map<String, String> env) {
+  private StackProcess(Process process, Path log, Map<String, String> env, Integer gatewayPort) {
     this.process = process;
     this.log = log;
     this.env = Map.copyOf(env);
+    this.gatewayPort = gatewayPort;
+    if (gatewayPort != null) {
+      StackHttp.gatewayStarted(gatewayPort);
+    }
   }
 
   /**
@@ -75,7 +83,18 @@ final class StackProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().keySet().removeAll(unset);
     builder.environment().putAll(env);
-    return new StackProcess(builder.start(), log, env);
+    String gatewayPort = env.get("GATEWAY_HTTP_PORT");
+    return new StackProcess(builder.start(), log, env,
+      gatewayPort != null && runsGateway(args) ? Integer.valueOf(gatewayPort) : null);
+  }
+
+  /** Whether the launcher's {@code args} (roles and flags) run the gateway. */
+  private static boolean runsGateway(String... args) {
+    try {
+      return Role.parse(Arrays.stream(args).filter(arg -> !arg.startsWith("-")).toList()).contains(Role.GATEWAY);
+    } catch (IllegalArgumentException notRoles) {
+      return false;
+    }
   }
 
   /** The start of the launcher's last startup line ({@code ready in 1234 ms: http://localhost:8100/ ...}). */
@@ -173,15 +192,15 @@ final class StackProcess implements AutoCloseable {
     }
   }
 
+  /** {@code GET url}; an answer of a gateway's public route is checked against the contract ({@link StackHttp}). */
   static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-      HttpResponse.BodyHandlers.ofString());
+    return StackHttp.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build());
   }
 
+  /** {@code POST url} of a JSON body; checked as {@link #get} is. */
   static HttpResponse<String> postJson(String url, String json) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-      HttpResponse.BodyHandlers.ofString());
+    return StackHttp.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+      .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
   /** {@code http://127.0.0.1:PORT}, PORT being the value this process was given for {@code portVariable}. */
@@ -207,6 +226,9 @@ final class StackProcess implements AutoCloseable {
   public void close() throws InterruptedException {
     if (process.isAlive()) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    if (gatewayPort != null) {
+      StackHttp.gatewayStopped(gatewayPort);
     }
   }
 

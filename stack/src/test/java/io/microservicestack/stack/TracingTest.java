@@ -1,6 +1,7 @@
 package io.microservicestack.stack;
 
 import io.microservicestack.common.testing.TestInfrastructure;
+import io.microservicestack.stack.testing.StackHttp;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -69,16 +70,20 @@ class TracingTest {
       .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
       .build();
     stack = RunningStack.start(config, Role.parse(List.of()), sdk).await(60, TimeUnit.SECONDS);
-    gateway = "http://127.0.0.1:" + config.get(io.microservicestack.gateway.GatewayConfig.HTTP_PORT);
+    gatewayPort = Integer.parseInt(config.get(io.microservicestack.gateway.GatewayConfig.HTTP_PORT));
+    StackHttp.gatewayStarted(gatewayPort);
+    gateway = "http://127.0.0.1:" + gatewayPort;
     slack = "http://127.0.0.1:" + config.get(io.microservicestack.slack.SlackConfig.HTTP_PORT);
   }
 
+  private int gatewayPort;
   private String gateway;
   private String slack;
   private String queue;
 
   @AfterEach
   void stop() throws Exception {
+    StackHttp.gatewayStopped(gatewayPort);
     if (stack != null) {
       stack.close().await(30, TimeUnit.SECONDS);
     }

@@ -9,6 +9,7 @@ import io.microservicestack.common.Addresses;
 import io.microservicestack.common.Topology;
 import io.microservicestack.common.testing.BridgeSocket;
 import io.microservicestack.stack.testing.InProcessStack;
+import io.microservicestack.stack.testing.StackHttp;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,6 @@ import static org.awaitility.Awaitility.await;
 class WireContractTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(20);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private static InProcessStack stack;
   private static Contracts contracts;
@@ -219,7 +218,7 @@ class WireContractTest {
       .header("Content-Type", "application/json")
       .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("name", name).put("email", email).encode()))
       .build();
-    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = StackHttp.send(request);
     assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
     return email;
   }

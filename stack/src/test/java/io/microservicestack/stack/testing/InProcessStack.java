@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
  * Every role of the stack started in this JVM, the way the tests of bdd and bench (and anyone else's) want it: on
  * free ports of 127.0.0.1, against the servers of {@link TestInfrastructure}, with a PostgreSQL schema, an events
  * exchange, the two queues and a Redis key prefix of this run's own. {@link #close()} stops the stack and removes
- * all of those from the servers again.
+ * all of those from the servers again. While it runs, {@link StackHttp} checks its gateway's answers against the
+ * contract.
  *
  * <p>The services need to know each other's ports before they start (the gateway proxies to the user and slack
  * ports), so the ports are picked free up front; when another process takes one of them before the stack binds it,
@@ -89,6 +90,7 @@ public final class InProcessStack implements AutoCloseable {
       }
       LOG.info("In-process stack up: gateway {}, schema {}, exchange {}", started.gatewayUrl(), started.schema(),
         started.eventsExchange());
+      StackHttp.gatewayStarted(started.gatewayPort());
       return started;
     }
   }
@@ -221,6 +223,7 @@ public final class InProcessStack implements AutoCloseable {
   /** Stops the stack, then drops this run's schema, exchange, queues and Redis keys (each step best effort). */
   @Override
   public void close() {
+    StackHttp.gatewayStopped(gatewayPort());
     try {
       Await.result(stack.close(), "closing the in-process stack");
     } finally {
