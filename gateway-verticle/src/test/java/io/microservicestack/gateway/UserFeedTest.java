@@ -131,15 +131,15 @@ class UserFeedTest {
 
     GatewayFixture.await(bus.startCreating(1, 1));
     for (long since : new long[] {0, 150, 320, 480, 640}) {
-      await("the feed frames").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> bus.count.get() > since);
+      await("the feed frames").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> bus.count.get() > since);
       probes.put(since, GatewayFixture.await(FeedProbe.connect(client, port, "/ws/users?since=" + since)));
     }
     int afterLastConnect = bus.count.get();
-    await("the feed frames").atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> bus.count.get() > afterLastConnect + 100);
+    await("the feed frames").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> bus.count.get() > afterLastConnect + 100);
     int total = GatewayFixture.await(bus.stopCreating());
 
     probes.forEach((since, probe) -> {
-      await("the feed frames").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> probe.users.size() >= total - since);
+      await("the feed frames").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10)).until(() -> probe.users.size() >= total - since);
       assertThat(probe.ids()).as("since=%d", since).containsExactlyElementsOf(range(since + 1, total));
     });
   }
