@@ -173,9 +173,10 @@ final class StackProcess implements AutoCloseable {
     }
   }
 
-  static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-      HttpResponse.BodyHandlers.ofString());
+  /** GET {@code url} with {@code headers} (name, value, name, value...). */
+  static HttpResponse<String> get(String url, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+    return HTTP.send(headers.length == 0 ? request.build() : request.headers(headers).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static HttpResponse<String> postJson(String url, String json) throws IOException, InterruptedException {
