@@ -2,6 +2,7 @@ package io.microservicestack.stack;
 
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -23,11 +24,13 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -63,6 +66,8 @@ class TracingTest {
     env.put("REDIS_KEY_PREFIX", id + ":");
     env.put("SLACK_WEBHOOK_URL", "http://127.0.0.1:" + webhook.actualPort() + "/hook");
     env.put("METRICS_ENABLED", "false");
+    // The feed reads on announcements only: a periodic read would race them and release a user unannounced.
+    env.put("FEED_POLL_MS", "600000");
     StackConfig config = StackConfig.from(env);
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
       .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
@@ -147,6 +152,41 @@ class TracingTest {
       && String.valueOf(attribute(span, "db.query.text")).contains("INSERT INTO users"))).as("the SQL insert, same trace").isNotNull();
   }
 
+  @Test
+  @DisplayName("The feed's hand-over of a user to the websockets is a span of its own, linked to the create's trace")
+  void feedDeliveryLinksToTheCreate() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(() -> StackProcess.get(gateway + "/health").statusCode() == 200);
+    List<String> frames = new CopyOnWriteArrayList<>();
+    WebSocket feed = StackProcess.liveFeed(gateway, frames);
+    try {
+      spans.reset();
+      HttpResponse<String> created = StackProcess.postJson(gateway + "/user",
+        "{\"name\": \"fed\", \"email\": \"" + TestInfrastructure.unique("fed") + "@example.com\"}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      long id = new JsonObject(created.body()).getLong("id");
+      await().atMost(Duration.ofSeconds(30)).until(() -> frames.stream().anyMatch(frame -> new JsonObject(frame).getLong("id") == id));
+
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(find(span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(id).equals(longAttribute(span, "user.id"))))
+          .as(dump()).isNotNull());
+      SpanData deliver = find(span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(id).equals(longAttribute(span, "user.id")));
+      SpanData create = find(span -> span.getKind() == SpanKind.SERVER && !span.getParentSpanContext().isValid()
+        && "/user".equals(attribute(span, "url.path")));
+      assertThat(create).as(dump()).isNotNull();
+      assertThat(deliver.getKind()).isEqualTo(SpanKind.PRODUCER);
+      assertThat(deliver.getParentSpanContext().isValid()).as("a trace of its own").isFalse();
+      assertThat(deliver.getLinks()).as(dump()).hasSize(1);
+      SpanContext link = deliver.getLinks().get(0).getSpanContext();
+      assertThat(link.getTraceId()).isEqualTo(create.getTraceId());
+      // The link names a span of the create's trace: the gateway's receipt of the users.created announcement.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(find(span -> span.getSpanId().equals(link.getSpanId()) && span.getTraceId().equals(create.getTraceId())))
+          .as(dump()).isNotNull());
+    } finally {
+      feed.abort();
+    }
+  }
+
   private SpanData find(Predicate<SpanData> predicate) {
     return spans.getFinishedSpanItems().stream().filter(predicate).findFirst().orElse(null);
   }
@@ -158,6 +198,10 @@ class TracingTest {
   private static Object url(SpanData span) {
     Object url = attribute(span, "http.url");
     return url != null ? url : attribute(span, "url.full");
+  }
+
+  private static Long longAttribute(SpanData span, String key) {
+    return span.getAttributes().get(AttributeKey.longKey(key));
   }
 
   private static Object attribute(SpanData span, String key) {
