@@ -179,10 +179,11 @@ final class StackProcess implements AutoCloseable {
     return HTTP.send(headers.length == 0 ? request.build() : request.headers(headers).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  static HttpResponse<String> postJson(String url, String json) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-      HttpResponse.BodyHandlers.ofString());
+  /** POST {@code json} to {@code url}, with {@code headers} (name, value, name, value...). */
+  static HttpResponse<String> postJson(String url, String json, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+      .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    return HTTP.send(headers.length == 0 ? request.build() : request.headers(headers).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@code http://127.0.0.1:PORT}, PORT being the value this process was given for {@code portVariable}. */
