@@ -87,7 +87,12 @@ class EdgeMetricsTest {
       .putHeader("Origin", "https://elsewhere.example").send());
     assertThat(foreign.statusCode()).isEqualTo(403);
     try (BridgeSocket bridge = new BridgeSocket(gateway.bridgePort())) {
-      bridge.write(new JsonObject().put("type", "send").put("address", Addresses.USERS_PING).put("replyAddress", "r1"));
+      JsonObject ping = new JsonObject().put("type", "send").put("address", Addresses.USERS_PING).put("replyAddress", "r");
+      bridge.write(ping);
+      assertThat(bridge.read().getString("type")).isEqualTo("err");
+      bridge.write(ping.copy().put("headers", new JsonObject().put("authorization", "Bearer not-a-token")));
+      assertThat(bridge.read().getString("type")).isEqualTo("err");
+      bridge.write(ping.copy().put("headers", new JsonObject().put("authorization", "Bearer " + writerOnly)));
       assertThat(bridge.read().getString("type")).isEqualTo("err");
     }
 
@@ -99,6 +104,8 @@ class EdgeMetricsTest {
     assertThat(value(after, "gateway_auth_refusals_total", "entry=\"http\",reason=\"insufficient_scope\"")).isEqualTo(1);
     assertThat(value(after, "gateway_auth_refusals_total", "entry=\"http\",reason=\"origin\"")).isEqualTo(1);
     assertThat(value(after, "gateway_auth_refusals_total", "entry=\"bridge\",reason=\"missing_token\"")).isEqualTo(1);
+    assertThat(value(after, "gateway_auth_refusals_total", "entry=\"bridge\",reason=\"invalid_token\"")).isEqualTo(1);
+    assertThat(value(after, "gateway_auth_refusals_total", "entry=\"bridge\",reason=\"insufficient_scope\"")).isEqualTo(1);
     assertThat(after).doesNotContain(subject);
   }
 
