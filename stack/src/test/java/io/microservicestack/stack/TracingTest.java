@@ -15,6 +15,8 @@ import com.rabbitmq.client.AMQP;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQOptions;
 import io.vertx.core.http.HttpServer;
@@ -63,6 +65,7 @@ class TracingTest {
       "PG_SCHEMA", id, "EVENTS_EXCHANGE", id + ".events", "SLACK_QUEUE", id + ".slack"));
     env.put("USER_QUEUE", id + ".user");
     queue = id + ".user";
+    schema = id;
     env.put("REDIS_KEY_PREFIX", id + ":");
     env.put("SLACK_WEBHOOK_URL", "http://127.0.0.1:" + webhook.actualPort() + "/hook");
     env.put("METRICS_ENABLED", "false");
@@ -81,6 +84,7 @@ class TracingTest {
   private String gateway;
   private String slack;
   private String queue;
+  private String schema;
 
   @AfterEach
   void stop() throws Exception {
@@ -185,6 +189,49 @@ class TracingTest {
     } finally {
       feed.abort();
     }
+  }
+
+  @Test
+  @DisplayName("A user the feed releases without an announcement (written behind the user service's back) gets its delivery span, without a link")
+  void unannouncedUserHasNoLink() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(() -> StackProcess.get(gateway + "/health").statusCode() == 200);
+    List<String> frames = new CopyOnWriteArrayList<>();
+    WebSocket feed = StackProcess.liveFeed(gateway, frames);
+    try {
+      // A first user through the feed: the feed then knows where it is (until then it starts at the first announced).
+      HttpResponse<String> first = StackProcess.postJson(gateway + "/user",
+        "{\"name\": \"first\", \"email\": \"" + TestInfrastructure.unique("first") + "@example.com\"}");
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+      long firstId = new JsonObject(first.body()).getLong("id");
+      await().atMost(Duration.ofSeconds(30)).until(() -> frames.stream().anyMatch(frame -> new JsonObject(frame).getLong("id") == firstId));
+      spans.reset();
+      Pool pg = PgBuilder.pool().connectingTo(TestInfrastructure.pgUri()).using(webhookVertx).build();
+      long quiet;
+      try {
+        quiet = pg.query("INSERT INTO \"" + schema + "\".users (name, email) VALUES ('quiet', '"
+            + TestInfrastructure.unique("quiet") + "@example.com') RETURNING id").execute()
+          .await(10, TimeUnit.SECONDS).iterator().next().getLong("id");
+      } finally {
+        pg.close().await(10, TimeUnit.SECONDS);
+      }
+      // An announced user after it wakes the feed up, which then releases both, in order.
+      HttpResponse<String> created = StackProcess.postJson(gateway + "/user",
+        "{\"name\": \"loud\", \"email\": \"" + TestInfrastructure.unique("loud") + "@example.com\"}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      long loud = new JsonObject(created.body()).getLong("id");
+
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(java.util.Arrays.asList(deliverySpan(quiet), deliverySpan(loud)))
+        .as(dump()).doesNotContainNull());
+      assertThat(deliverySpan(quiet).getLinks()).as("no announcement, nothing to link to").isEmpty();
+      assertThat(deliverySpan(loud).getLinks()).hasSize(1);
+      assertThat(frames).anySatisfy(frame -> assertThat(new JsonObject(frame).getLong("id")).isEqualTo(quiet));
+    } finally {
+      feed.abort();
+    }
+  }
+
+  private SpanData deliverySpan(long userId) {
+    return find(span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(userId).equals(longAttribute(span, "user.id")));
   }
 
   private SpanData find(Predicate<SpanData> predicate) {
