@@ -2,6 +2,7 @@ package io.microservicestack.common;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
@@ -56,6 +57,11 @@ public final class Tracing {
     enabled = true;
   }
 
+  /** Whether a tracer is installed: when not, callers skip the work that only feeds spans. */
+  public static boolean enabled() {
+    return enabled;
+  }
+
   /** The W3C traceparent of the current span, or null when there is none. */
   public static String currentTraceparent() {
     return enabled ? traceparent(Span.current()) : null;
@@ -81,6 +87,19 @@ public final class Tracing {
   /** Starts a span of {@code kind} under {@code traceparent} (a new trace when null); the caller ends it. */
   public static Span start(String name, SpanKind kind, String traceparent) {
     return tracer.spanBuilder(name).setSpanKind(kind).setParent(parent(traceparent)).startSpan();
+  }
+
+  /**
+   * Starts a span of {@code kind} that begins a trace of its own, linked to {@code link} (the span that caused it,
+   * in another trace) unless that is null or not valid; the caller ends it. For work that one trace caused but that
+   * is not part of it, like a delivery that batches what several requests created.
+   */
+  public static Span startLinked(String name, SpanKind kind, SpanContext link) {
+    SpanBuilder builder = tracer.spanBuilder(name).setSpanKind(kind).setNoParent();
+    if (link != null && link.isValid()) {
+      builder.addLink(link);
+    }
+    return builder.startSpan();
   }
 
   /** Ends {@code span}, with an error status when {@code failure} is not null. */

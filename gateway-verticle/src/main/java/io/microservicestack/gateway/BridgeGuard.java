@@ -1,5 +1,6 @@
 package io.microservicestack.gateway;
 
+import io.microservicestack.common.ProblemException;
 import io.microservicestack.common.Subject;
 
 import io.vertx.core.Future;
@@ -67,14 +68,16 @@ public class BridgeGuard implements Handler<BridgeEvent> {
    * With {@code AUTH_MODE=jwt}: every frame a client sends carries a valid token in its {@code authorization} header
    * ({@code Bearer <token>} or the token alone), by the same rules as the gateway's HTTP routes, with the scope
    * {@code users:read} (everything the bridge lets in reads users); the verified subject travels on in the
-   * {@code subject} delivery header. Anything else is refused with an error frame.
+   * {@code subject} delivery header. Anything else is refused with an error frame, and counted ({@link EdgeMetrics}).
    */
   static final class Jwt extends BridgeGuard {
 
     private final TokenVerifier verifier;
+    private final EdgeMetrics metrics;
 
-    Jwt(TokenVerifier verifier) {
+    Jwt(TokenVerifier verifier, EdgeMetrics metrics) {
       this.verifier = verifier;
+      this.metrics = metrics;
     }
 
     @Override
@@ -83,12 +86,13 @@ public class BridgeGuard implements Handler<BridgeEvent> {
         return Future.succeededFuture(true);
       }
       if (authorization == null || authorization.isBlank()) {
-        return Future.succeededFuture(false);
+        return refuse(EdgeMetrics.Refusal.MISSING_TOKEN);
       }
       String token = authorization.regionMatches(true, 0, "Bearer ", 0, 7) ? authorization.substring(7).trim() : authorization.trim();
       return verifier.verify(token)
         .map(identity -> {
           if (!identity.has(Scopes.USERS_READ)) {
+            metrics.refused(EdgeMetrics.Entry.BRIDGE, EdgeMetrics.Refusal.INSUFFICIENT_SCOPE);
             return false;
           }
           JsonObject frame = event.getRawMessage();
@@ -101,7 +105,15 @@ public class BridgeGuard implements Handler<BridgeEvent> {
           event.setRawMessage(frame);
           return true;
         })
-        .otherwise(false);
+        // The keys cannot be fetched: not the client's fault, refused but not counted as a refusal of the caller.
+        .recover(failure -> failure instanceof ProblemException
+          ? Future.succeededFuture(false)
+          : refuse(EdgeMetrics.Refusal.INVALID_TOKEN));
+    }
+
+    private Future<Boolean> refuse(EdgeMetrics.Refusal reason) {
+      metrics.refused(EdgeMetrics.Entry.BRIDGE, reason);
+      return Future.succeededFuture(false);
     }
   }
 

@@ -36,6 +36,8 @@ import java.util.Locale;
  * offer {@code bearer.<token>} (next to {@value #WS_PROTOCOL}, the protocol the gateway selects), or the
  * {@code access_token} query parameter; an upgrade whose {@code Origin} is neither the gateway's own nor one of
  * {@code ALLOWED_ORIGINS} is answered 403 (no {@code Origin}: not a browser, allowed).
+ *
+ * <p>Every refusal is counted ({@link EdgeMetrics}); a 503 because the keys cannot be fetched is not one.
  */
 final class EdgeGuard {
 
@@ -52,11 +54,13 @@ final class EdgeGuard {
   private final AuthConfig config;
   private final TokenVerifier verifier;
   private final RateLimiter limiter;
+  private final EdgeMetrics metrics;
 
-  EdgeGuard(AuthConfig config, TokenVerifier verifier, RateLimiter limiter) {
+  EdgeGuard(AuthConfig config, TokenVerifier verifier, RateLimiter limiter, EdgeMetrics metrics) {
     this.config = config;
     this.verifier = verifier;
     this.limiter = limiter;
+    this.metrics = metrics;
   }
 
   /** Removes a client's own subject header from every request, before any route runs. */
@@ -76,6 +80,7 @@ final class EdgeGuard {
   Handler<RoutingContext> websocket(String scope) {
     return ctx -> {
       if (!originAllowed(ctx.request())) {
+        metrics.refused(EdgeMetrics.Entry.HTTP, EdgeMetrics.Refusal.ORIGIN);
         ProblemHandler.send(ctx.response(), Problem.of(403, "Forbidden", "Websocket connections from this origin are not allowed"));
         return;
       }
@@ -93,7 +98,7 @@ final class EdgeGuard {
     if (!config.enabled()) {
       caller = Future.succeededFuture(null);
     } else if (token == null) {
-      unauthorized(ctx);
+      unauthorized(ctx, false);
       return;
     } else {
       caller = verifier.verify(token);
@@ -104,7 +109,7 @@ final class EdgeGuard {
           ProblemHandler.send(ctx.response(), pe.problem());
         } else {
           LOG.debug("{} {}: token refused: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
-          unauthorized(ctx);
+          unauthorized(ctx, true);
         }
       })
       .onSuccess(identity -> {
@@ -115,6 +120,7 @@ final class EdgeGuard {
         String key = identity != null ? "sub:" + identity.subject() : "ip:" + clientIp(ctx.request());
         limiter.take(budget, key).onComplete(ar -> {
           if (ar.succeeded() && !ar.result().allowed()) {
+            metrics.rateLimited(budget);
             ar.result().writeHeaders(ctx.response());
             ProblemHandler.send(ctx.response().putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(ar.result().retryAfterSeconds())),
               Problem.of(429, "Too Many Requests", "The " + budget.label() + " budget of this caller is spent; retry later"));
@@ -149,13 +155,15 @@ final class EdgeGuard {
     return identity == null ? null : identity.subject();
   }
 
-  /** No token, or one that is not valid: the same answer (a client renews its token either way). */
-  private static void unauthorized(RoutingContext ctx) {
+  /** No token, or one that is not valid: the same answer (a client renews its token either way); the meter tells them apart. */
+  private void unauthorized(RoutingContext ctx, boolean tokenSent) {
+    metrics.refused(EdgeMetrics.Entry.HTTP, tokenSent ? EdgeMetrics.Refusal.INVALID_TOKEN : EdgeMetrics.Refusal.MISSING_TOKEN);
     ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"");
     ProblemHandler.send(ctx.response(), Problem.of(401, "Unauthorized", "A valid bearer token is required"));
   }
 
-  private static void forbidden(RoutingContext ctx, String scope) {
+  private void forbidden(RoutingContext ctx, String scope) {
+    metrics.refused(EdgeMetrics.Entry.HTTP, EdgeMetrics.Refusal.INSUFFICIENT_SCOPE);
     ctx.response().putHeader("WWW-Authenticate",
       "Bearer realm=\"" + REALM + "\", error=\"insufficient_scope\", scope=\"" + scope + "\"");
     ProblemHandler.send(ctx.response(), Problem.of(403, "Forbidden", "The token does not grant the scope " + scope));

@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * {@link FeedPosition}). A user whose transaction started before a still-open one is held back by the database
  * until that one ends; the tail asks again after a short, growing pause while an announced user is not released
  * yet, and every {@code feedPollMs} anyway (a lost announcement delays a user, never drops it). One read at a time;
- * wake-ups during a read are coalesced into the next.
+ * wake-ups during a read are coalesced into the next. Each user's hand-over is a span linked to its create
+ * ({@link FeedSpans}).
  *
  * <p>All methods run on the event loop of the verticle that owns the tail.
  */
@@ -38,6 +39,7 @@ final class FeedTail {
   private final UserRpcClient rpc;
   private final Consumer<FeedEvent> deliver;
   private final long pollMs;
+  private final FeedSpans spans = new FeedSpans();
   private MessageConsumer<JsonObject> announcements;
   private long pollTimer = -1;
   private long retryTimer = -1;
@@ -90,6 +92,7 @@ final class FeedTail {
       firstAnnounced = event.position();
     }
     if (event.isAfter(released)) {
+      spans.announced(event.position());
       read();
     }
   }
@@ -132,7 +135,7 @@ final class FeedTail {
       FeedEvent event = FeedEvent.of(item);
       if (event != null && event.isAfter(released)) {
         released = event.position();
-        deliver.accept(event);
+        spans.deliver(event, deliver);
       }
     }
     FeedPosition end = FeedPosition.parse("position", page.getString("position", FeedPosition.START.toString()));

@@ -57,6 +57,7 @@ public class GatewayVerticle extends VerticleBase {
     limiter = new RateLimiter(vertx, config.limits());
     health = new HealthRoute(vertx, config, limiter);
     feed = new UserFeed(vertx, config, users);
+    EdgeMetrics edgeMetrics = new EdgeMetrics();
     warnIfOpen(config);
     Future<TokenVerifier> verifying = config.auth().enabled()
       ? TokenVerifier.create(vertx, config.auth())
@@ -68,7 +69,7 @@ public class GatewayVerticle extends VerticleBase {
         verifier = tokens;
         proxies = new ProxyRoutes(vertx, config, contract.result());
         health.showCircuits(proxies::circuits);
-        EdgeGuard guard = new EdgeGuard(config.auth(), tokens, limiter);
+        EdgeGuard guard = new EdgeGuard(config.auth(), tokens, limiter, edgeMetrics);
         GatewayRoutes routes = new GatewayRoutes(config, guard, proxies, new RpcRoutes(users), health, feed);
         router = routes.router(vertx);
         return feed.start()
@@ -78,7 +79,7 @@ public class GatewayVerticle extends VerticleBase {
       .compose(v -> config.bridgePort() == GatewayConfig.BRIDGE_OFF
         ? Future.succeededFuture()
         : EventBusBridge.start(vertx, config.bindHost(), config.bridgePort(),
-          verifier == null ? new BridgeGuard() : new BridgeGuard.Jwt(verifier)).onSuccess(b -> bridge = b));
+          verifier == null ? new BridgeGuard() : new BridgeGuard.Jwt(verifier, edgeMetrics)).onSuccess(b -> bridge = b));
   }
 
   private static void warnIfOpen(GatewayConfig config) {

@@ -7,6 +7,7 @@ import io.microservicestack.user.UserConfig;
 import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
@@ -80,8 +81,14 @@ public final class StackMain {
       String.join(", ", addresses(config, command)));
   }
 
-  /** Checks {@code LOG_FORMAT} (logback read it already) and gives JSON lines the roles of this JVM. */
+  /**
+   * Checks {@code LOG_FORMAT} (logback read it already), gives JSON lines the roles of this JVM, and sends what
+   * libraries log through java.util.logging (the OpenTelemetry SDK: an exporter that cannot reach its collector) to
+   * the same lines, so that a JSON log has no line of another format.
+   */
   private static void logFormat(StackConfig config, CommandLine command) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     String format = config.get(LauncherSettings.LOG_FORMAT).trim().toLowerCase(java.util.Locale.ROOT);
     if (!LogEncoder.TEXT.equals(format) && !LogEncoder.JSON.equals(format)) {
       throw new IllegalArgumentException(LauncherSettings.LOG_FORMAT.name() + " must be text or json, got '" + format + "'");

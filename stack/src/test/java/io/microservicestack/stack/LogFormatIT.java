@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +36,42 @@ class LogFormatIT {
         assertThat(json.getString("role")).isEqualTo("gateway");
       }
       assertThat(lines).anySatisfy(line -> assertThat(parse(line).getString("message")).startsWith("ready in"));
+    }
+  }
+
+  @Test
+  @DisplayName("With tracing on, a line logged while handling a request carries that request's trace_id and span_id, as exported, and the role")
+  void jsonLinesCarryTheTrace() throws Exception {
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    int port = StackProcess.freePort();
+    try (ZipkinReceiver zipkin = ZipkinReceiver.start();
+         StackProcess stack = StackProcess.start("log-traced", Map.of("LOG_FORMAT", "json", "GATEWAY_HTTP_PORT", String.valueOf(port),
+           // No user service behind the gateway: the proxy's failure is logged inside the request.
+           "USER_SERVICE_PORT", String.valueOf(StackProcess.freePort()),
+           "OTEL_TRACES_EXPORTER", "zipkin", "OTEL_EXPORTER_ZIPKIN_ENDPOINT", zipkin.endpoint(), "OTEL_BSP_SCHEDULE_DELAY", "200"),
+           "gateway")) {
+      stack.awaitOk("http://127.0.0.1:" + port + "/health/live", Duration.ofSeconds(30));
+
+      HttpResponse<String> answer = StackProcess.postJson("http://127.0.0.1:" + port + "/user",
+        "{\"name\": \"ann\", \"email\": \"ann@example.com\"}", "traceparent", "00-" + trace + "-00f067aa0ba902b7-01");
+      assertThat(answer.statusCode()).as(answer.body()).isGreaterThanOrEqualTo(500);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> stack.output().lines().anyMatch(line -> line.contains("to the user service")));
+      JsonObject line = stack.output().lines().filter(text -> text.contains("to the user service")).map(LogFormatIT::parse)
+        .findFirst().orElseThrow();
+      assertThat(line.getString("level")).isEqualTo("WARN");
+      assertThat(line.getString("role")).isEqualTo("gateway");
+      assertThat(line.getString("trace_id")).as(line.encode()).isEqualTo(trace);
+      String spanId = line.getString("span_id");
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(zipkin.spans())
+        .as("an exported span of the gateway with the line's ids")
+        .anySatisfy(span -> {
+          assertThat(span.getString("traceId")).isEqualTo(trace);
+          assertThat(span.getString("id")).isEqualTo(spanId);
+          assertThat(span.getJsonObject("localEndpoint").getString("serviceName")).isEqualTo("gateway");
+        }));
+      // The OpenTelemetry SDK's own messages (java.util.logging) are JSON lines too.
+      stack.output().lines().filter(text -> !text.isBlank()).forEach(LogFormatIT::parse);
     }
   }
 

@@ -53,12 +53,16 @@ class MetricsIT {
         }
         assertThat(StackProcess.get(base + "/users/" + firstId).statusCode()).isEqualTo(200);
         assertThat(StackProcess.get("http://127.0.0.1:" + user + "/no/such/path/987654321").statusCode()).isEqualTo(404);
+        // A refusal at the edge (AUTH_MODE=off still checks a browser's origin): counted by reason.
+        assertThat(StackProcess.get(base + "/ws/users", "Origin", "https://elsewhere.example").statusCode()).isEqualTo(403);
 
         await().atMost(DEADLINE).untilAsserted(() -> {
           assertThat(value(prometheus, "max(users_registered_total{role=\"user\"})")).hasValue(3);
           assertThat(value(prometheus, "max(outbox_events_published_total{role=\"user\"})")).hasValue(3);
           assertThat(value(prometheus, "max(events_consumed_total{consumer=\"" + id + ".slack\",outcome=\"stored\"})")).hasValue(3);
           assertThat(value(prometheus, "max(outbox_publish_confirm_seconds_count{role=\"user\"})")).hasValue(3);
+          assertThat(value(prometheus, "max(gateway_auth_refusals_total{reason=\"origin\"})")).hasValue(1);
+          assertThat(value(prometheus, "max(gateway_rate_limited_total)")).hasValue(0);
           // Every role's port is a target that Prometheus scrapes successfully.
           assertThat(value(prometheus, "count(up == 1)")).hasValue(4);
         });

@@ -192,15 +192,20 @@ final class StackProcess implements AutoCloseable {
     }
   }
 
-  /** {@code GET url}; an answer of a gateway's public route is checked against the contract ({@link StackHttp}). */
-  static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return StackHttp.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build());
+  /**
+   * {@code GET url} with {@code headers} (name, value, name, value...); an answer of a gateway's public route is checked
+   * against the contract ({@link StackHttp}).
+   */
+  static HttpResponse<String> get(String url, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+    return StackHttp.send(headers.length == 0 ? request.build() : request.headers(headers).build());
   }
 
-  /** {@code POST url} of a JSON body; checked as {@link #get} is. */
-  static HttpResponse<String> postJson(String url, String json) throws IOException, InterruptedException {
-    return StackHttp.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-      .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  /** {@code POST url} of a JSON body, with {@code headers} (name, value, name, value...); checked as {@link #get} is. */
+  static HttpResponse<String> postJson(String url, String json, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+      .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+    return StackHttp.send(headers.length == 0 ? request.build() : request.headers(headers).build());
   }
 
   /** {@code http://127.0.0.1:PORT}, PORT being the value this process was given for {@code portVariable}. */

@@ -3,6 +3,7 @@ package io.microservicestack.stack;
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.microservicestack.stack.testing.StackHttp;
 import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -15,6 +16,8 @@ import com.rabbitmq.client.AMQP;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQOptions;
 import io.vertx.core.http.HttpServer;
@@ -24,11 +27,13 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -61,9 +66,12 @@ class TracingTest {
       "PG_SCHEMA", id, "EVENTS_EXCHANGE", id + ".events", "SLACK_QUEUE", id + ".slack"));
     env.put("USER_QUEUE", id + ".user");
     queue = id + ".user";
+    schema = id;
     env.put("REDIS_KEY_PREFIX", id + ":");
     env.put("SLACK_WEBHOOK_URL", "http://127.0.0.1:" + webhook.actualPort() + "/hook");
     env.put("METRICS_ENABLED", "false");
+    // The feed reads on announcements only: a periodic read would race them and release a user unannounced.
+    env.put("FEED_POLL_MS", "600000");
     StackConfig config = StackConfig.from(env);
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
       .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
@@ -80,6 +88,7 @@ class TracingTest {
   private String gateway;
   private String slack;
   private String queue;
+  private String schema;
 
   @AfterEach
   void stop() throws Exception {
@@ -152,6 +161,84 @@ class TracingTest {
       && String.valueOf(attribute(span, "db.query.text")).contains("INSERT INTO users"))).as("the SQL insert, same trace").isNotNull();
   }
 
+  @Test
+  @DisplayName("The feed's hand-over of a user to the websockets is a span of its own, linked to the create's trace")
+  void feedDeliveryLinksToTheCreate() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(() -> StackProcess.get(gateway + "/health").statusCode() == 200);
+    List<String> frames = new CopyOnWriteArrayList<>();
+    WebSocket feed = StackProcess.liveFeed(gateway, frames);
+    try {
+      spans.reset();
+      HttpResponse<String> created = StackProcess.postJson(gateway + "/user",
+        "{\"name\": \"fed\", \"email\": \"" + TestInfrastructure.unique("fed") + "@example.com\"}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      long id = new JsonObject(created.body()).getLong("id");
+      await().atMost(Duration.ofSeconds(30)).until(() -> frames.stream().anyMatch(frame -> new JsonObject(frame).getLong("id") == id));
+
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(find(span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(id).equals(longAttribute(span, "user.id"))))
+          .as(dump()).isNotNull());
+      SpanData deliver = find(span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(id).equals(longAttribute(span, "user.id")));
+      SpanData create = find(span -> span.getKind() == SpanKind.SERVER && !span.getParentSpanContext().isValid()
+        && "/user".equals(attribute(span, "url.path")));
+      assertThat(create).as(dump()).isNotNull();
+      assertThat(deliver.getKind()).isEqualTo(SpanKind.PRODUCER);
+      assertThat(deliver.getParentSpanContext().isValid()).as("a trace of its own").isFalse();
+      assertThat(deliver.getLinks()).as(dump()).hasSize(1);
+      SpanContext link = deliver.getLinks().get(0).getSpanContext();
+      assertThat(link.getTraceId()).isEqualTo(create.getTraceId());
+      // The link names a span of the create's trace: the gateway's receipt of the users.created announcement.
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(find(span -> span.getSpanId().equals(link.getSpanId()) && span.getTraceId().equals(create.getTraceId())))
+          .as(dump()).isNotNull());
+    } finally {
+      feed.abort();
+    }
+  }
+
+  @Test
+  @DisplayName("A user the feed releases without an announcement (written behind the user service's back) gets its delivery span, without a link")
+  void unannouncedUserHasNoLink() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(() -> StackProcess.get(gateway + "/health").statusCode() == 200);
+    List<String> frames = new CopyOnWriteArrayList<>();
+    WebSocket feed = StackProcess.liveFeed(gateway, frames);
+    try {
+      // A first user through the feed: the feed then knows where it is (until then it starts at the first announced).
+      HttpResponse<String> first = StackProcess.postJson(gateway + "/user",
+        "{\"name\": \"first\", \"email\": \"" + TestInfrastructure.unique("first") + "@example.com\"}");
+      assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+      long firstId = new JsonObject(first.body()).getLong("id");
+      await().atMost(Duration.ofSeconds(30)).until(() -> frames.stream().anyMatch(frame -> new JsonObject(frame).getLong("id") == firstId));
+      spans.reset();
+      Pool pg = PgBuilder.pool().connectingTo(TestInfrastructure.pgUri()).using(webhookVertx).build();
+      long quiet;
+      try {
+        quiet = pg.query("INSERT INTO \"" + schema + "\".users (name, email) VALUES ('quiet', '"
+            + TestInfrastructure.unique("quiet") + "@example.com') RETURNING id").execute()
+          .await(10, TimeUnit.SECONDS).iterator().next().getLong("id");
+      } finally {
+        pg.close().await(10, TimeUnit.SECONDS);
+      }
+      // An announced user after it wakes the feed up, which then releases both, in order.
+      HttpResponse<String> created = StackProcess.postJson(gateway + "/user",
+        "{\"name\": \"loud\", \"email\": \"" + TestInfrastructure.unique("loud") + "@example.com\"}");
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      long loud = new JsonObject(created.body()).getLong("id");
+
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(java.util.Arrays.asList(deliverySpan(quiet), deliverySpan(loud)))
+        .as(dump()).doesNotContainNull());
+      assertThat(deliverySpan(quiet).getLinks()).as("no announcement, nothing to link to").isEmpty();
+      assertThat(deliverySpan(loud).getLinks()).hasSize(1);
+      assertThat(frames).anySatisfy(frame -> assertThat(new JsonObject(frame).getLong("id")).isEqualTo(quiet));
+    } finally {
+      feed.abort();
+    }
+  }
+
+  private SpanData deliverySpan(long userId) {
+    return find(span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(userId).equals(longAttribute(span, "user.id")));
+  }
+
   private SpanData find(Predicate<SpanData> predicate) {
     return spans.getFinishedSpanItems().stream().filter(predicate).findFirst().orElse(null);
   }
@@ -163,6 +250,10 @@ class TracingTest {
   private static Object url(SpanData span) {
     Object url = attribute(span, "http.url");
     return url != null ? url : attribute(span, "url.full");
+  }
+
+  private static Long longAttribute(SpanData span, String key) {
+    return span.getAttributes().get(AttributeKey.longKey(key));
   }
 
   private static Object attribute(SpanData span, String key) {
