@@ -210,7 +210,7 @@ class ClusterIT {
         });
       // 503 says no users.get consumer is left; waiting for the RPC timeout would be a 504.
       await("GET /users/{id} answering 503 once the cluster has dropped the user JVM")
-        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
         .until(() -> StackProcess.get(gateway + "/users/" + id).statusCode() == 503);
       HttpResponse<String> again = StackProcess.get(gateway + "/users/" + id);
       assertThat(again.statusCode()).isEqualTo(503);
