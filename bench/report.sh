@@ -47,7 +47,7 @@ echo "| load generator (wrk; pgbench; PerfTest's JVM) | $(u load) | $(g load) | 
 echo "| **whole box** (the rows above) | **$total** | **$pgtotal** | | **$(ratio "$total" "$pgtotal") × pgbench** | |"
 echo "| not counted: other clients' PostgreSQL backends, other processes | $(u postgresOthers), $(u other) | $(g postgresOthers), $(g other) | $(pt postgresOthers), $(pt other) | | $(idle postgresOthers), $(idle other) |"
 echo
-echo "JIT: warm-up at c=32 in $(q .jit.stepSeconds) s steps until a step compiled fewer than $(q .jit.settledBelow) methods; methods compiled per step: $(jq -r '[.jit.warmup[]?.methods] | map(tostring) | join(", ")' "$J"); during the measured phase: $(q .jit.measured.methods) methods, $(q .jit.measured.compileMs) ms of compiling."
+echo "JIT (\`jstat -compiler\`): warm-up at c=32 in $(q .jit.stepSeconds) s steps until a step spent less than $(q .jit.settledBelowMs) ms compiling; methods compiled / ms compiling per step: $(jq -r '[.jit.warmup[]? | "\(.methods) / \(.compileMs)"] | join(", ")' "$J"); during the measured phase: $(q .jit.measured.methods) methods, $(q .jit.measured.compileMs) ms of compiling ($(awk -v a="$(q .jit.measured.compileMs)" -v b="$(q .cpu.post.cpuSeconds.stack)" 'BEGIN { if (b + 0 > 0) printf "%.1f", a / 10 / b; else print "n/a" }') % of the stack JVM's CPU in the phase)."
 echo
 echo "pgbench's own latency, INSERT ... RETURNING at a fixed rate (\`-R\`, -c 16, schedule lag included): at $(q .pgLatency.r1000.rate)/s p50 $(q .pgLatency.r1000.p50) ms, p99 $(q .pgLatency.r1000.p99) ms; at the latency phase's $(q .pgLatency.latencyRate)/s p50 $(q ".pgLatency.r$(q .pgLatency.latencyRate).p50") ms, p99 $(q ".pgLatency.r$(q .pgLatency.latencyRate).p99") ms."
 echo
