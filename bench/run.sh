@@ -10,6 +10,7 @@
 #   --subscribers N  websocket subscribers of the fan-out figure (default 10000)
 #   --rate N         users per second of the latency figure (default: a third of this run's c=32 throughput)
 #   --keep-data      leave the run's schema, Redis keys, queues and exchange in place
+#   --cpu-only       only CPU per user at c=32, PerfTest, pgbench's latency (to compare builds): about 3 minutes
 #   --java-opts "."  JVM flags of the stack JVMs (default: $STACK_JAVA_OPTS, else the defaults below)
 # Environment: PG_URI, REDIS_URI, AMQP_URI (default: the local servers), STACK_ENV (extra VAR=value settings
 # for the one-JVM stack, e.g. "USER_INSTANCES=2 PG_POOL_SIZE=32"), STACK_JAR (another build of the stack, e.g. the
@@ -23,7 +24,7 @@ BENCH_JAR=$BENCH_DIR/target/bench.jar
 
 DURATION=10; POST_WARMUP=5; HOP_SECONDS=8; GATEWAY_WARMUP=8; HOP_CONCURRENCY=32
 CONCURRENCIES="1 8 32 64"; RATE=auto; LAT_SECONDS=10; LAT_WARMUP=3; SUBSCRIBERS=10000; EVENTS=20; EVENT_INTERVAL_MS=200
-RPC_WARMUP_MS=2000; RPC_MEASURE_MS=3000; KEEP_DATA=false
+RPC_WARMUP_MS=2000; RPC_MEASURE_MS=3000; KEEP_DATA=false; CPU_ONLY=false
 # CPU per created user (c=32): warm-up in JIT_CHUNK s steps until the JIT compiler spends less than JIT_SETTLED_PERCENT
 # of a step compiling (at least JIT_MIN_CHUNKS steps, at most JIT_MAX_CHUNKS); the idle background is measured for
 # IDLE_SECONDS first. (A method count does not settle on a busy box: C2 keeps recompiling a few dozen small ones.)
@@ -42,8 +43,9 @@ while [ $# -gt 0 ]; do
     --subscribers) SUBSCRIBERS=$2; shift ;;
     --rate) RATE=$2; shift ;;
     --keep-data) KEEP_DATA=true ;;
+    --cpu-only) CPU_ONLY=true; CONCURRENCIES=32 ;;
     --java-opts) STACK_JAVA_OPTS=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -335,10 +337,12 @@ drain post 30
 PT_RATE=$(jq -r '.post.c32.rps // 1000' "$RESULTS"); PT_RATE=$(( PT_RATE > 0 ? PT_RATE : 1000 ))
 PT_MESSAGES=$(( PT_RATE * DURATION ))
 log "RabbitMQ PerfTest: $PT_MESSAGES persistent, confirmed, acked messages at $PT_RATE/s"
+cpu_start idle-perftest; sleep "$IDLE_SECONDS"; cpu_stop idle-perftest
+put .cpu.idlePerftest "$(jq '.cpuSeconds | with_entries(.value = (.value * 100 / '"$IDLE_SECONDS"' | round))' "$WORK/cpu-idle-perftest.json")"
+cpu_start perftest
 java -Xmx256m -cp "$PERF_TEST_CP" com.rabbitmq.perf.PerfTest -h "$AMQP_URI" -x 1 -y 1 -u "bench.$RUN.perftest" -ad true \
   -f persistent -c 100 -q 100 -s 300 -r "$PT_RATE" -C "$PT_MESSAGES" -D "$PT_MESSAGES" > "$WORK/perftest.log" 2>&1 &
 PT_PID=$!; PIDS+=("$PT_PID")
-cpu_start perftest "$PT_PID"
 wait "$PT_PID" || log "PerfTest failed: $(tail -3 "$WORK/perftest.log")"
 cpu_stop perftest
 put .cpu.perftest "$(jq --argjson n "$PT_MESSAGES" --argjson r "$PT_RATE" '{messages: $n, rate: $r, seconds: .seconds, cpuSeconds: .cpuSeconds}' "$WORK/cpu-perftest.json")"
@@ -354,6 +358,7 @@ for r in 1000 "$RATE"; do
 done
 put .pgLatency.latencyRate "$RATE"
 
+if [ "$CPU_ONLY" = false ]; then
 # ---- 2. the gateway hop beside nginx ----------------------------------------------------------------------
 mkdir -p "$WORK/nginx/logs"
 cat > "$WORK/nginx/nginx.conf" <<NGINX
@@ -435,6 +440,7 @@ java -jar "$BENCH_JAR" rpc --cluster-xml "$WORK/cluster.xml" --cluster-name "$CL
 put .rpc "$(json_line "$WORK/rpc.json")"
 log "rpc: $(cat "$WORK/rpc.json")"
 kill -TERM "$USER_PID" 2>/dev/null || true
+fi # CPU_ONLY
 
 # ---- end of the run: nothing left behind ------------------------------------------------------------------
 drain end 30

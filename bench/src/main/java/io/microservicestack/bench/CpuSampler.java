@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * JVM or to pgbench, matched through the socket inodes of {@code /proc/<pid>/fd} and {@code /proc/net/tcp}),
  * {@code postgresBackground} (postmaster, walwriter, checkpointer, autovacuum...: shared with whatever else uses the
  * server), {@code postgresOthers} (other clients' backends: not this run's), {@code rabbitmq} (beam.smp and its
- * helpers), {@code redis}, {@code load} (wrk, pgbench, and the given pids, e.g. PerfTest's JVM), {@code other}.
+ * helpers), {@code redis}, {@code load} (wrk, pgbench, RabbitMQ's PerfTest, and the given pids), {@code other}.
  *
  * <p>{@code java -jar bench.jar cpu --stop-file F --ready-file R [--stack-pids 1,2] [--load-pids 3] [--hz 100]}:
  * writes R after the first reading, stops once F exists, prints one JSON object of seconds per group.
@@ -38,6 +38,7 @@ final class CpuSampler {
 
   static final long INTERVAL_MS = 50;
   private static final Pattern CLIENT_PORT = Pattern.compile("\\((\\d+)\\)");
+  private static final String PERF_TEST = "com.rabbitmq.perf.PerfTest";
   private static final Set<String> RABBITMQ = Set.of("beam.smp", "erl_child_setup", "epmd", "inet_gethost");
 
   private final Set<Integer> stackPids;
@@ -110,14 +111,17 @@ final class CpuSampler {
     if (comm.equals("redis-server")) {
       return "redis";
     }
-    if (!comm.equals("postgres")) {
+    if (!comm.equals("postgres") && !comm.equals("java")) {
       return "other";
     }
     String cmdline;
     try {
       cmdline = Files.readString(dir.resolve("cmdline")).replace('\0', ' ');
     } catch (IOException gone) {
-      return "postgresBackground";
+      return comm.equals("java") ? "other" : "postgresBackground";
+    }
+    if (comm.equals("java")) {
+      return cmdline.contains(PERF_TEST) ? "load" : "other";
     }
     Matcher port = CLIENT_PORT.matcher(cmdline);
     if (!port.find()) {
