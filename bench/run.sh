@@ -309,7 +309,7 @@ for c in $CONCURRENCIES; do
     log "CPU per created user (µs): $(jq -c .cpu.post.perUserUs "$RESULTS"); per pgbench INSERT: $(jq -c .cpu.pgbench.perInsertUs "$RESULTS")"
   fi
   log "POST /user c=$c: $RPS req/s (non-2xx $NON2XX, p50 $P50, p99 $P99); pgbench INSERT: $TPS tps; ratio $(ratio "$RPS" "$TPS")"
-  put ".post.c$c" "{\"rps\": $RPS, \"non2xx\": $NON2XX, \"p50\": \"$P50\", \"p99\": \"$P99\", \"pgbenchTps\": ${TPS:-0}, \"ratio\": $(ratio "$RPS" "$TPS")}"
+  put ".post.c$c" "{\"rps\": $RPS, \"non2xx\": $NON2XX, \"p50\": \"$P50\", \"p99\": \"$P99\", \"pgbenchTps\": ${TPS:-0}, \"ratio\": $(ratio "$RPS" "$TPS" | sed s/n.a/null/)}"
 done
 put .startup.rssLoadMb "$RSS_LOAD"
 
