@@ -5,24 +5,30 @@
 # bench/results/<date>.md and .json; and stops everything it started (trap EXIT). Loopback only, about 5 minutes.
 #
 # usage: bench/run.sh [--quick] [--duration S] [--subscribers N] [--rate N] [--keep-data] [--java-opts "..."]
-#   --quick          short phases (3 s) and 2000 subscribers: checks the harness in about 2 minutes
+#   --quick          short phases (3 s) and 2000 subscribers: checks the harness in about 3 minutes
 #   --duration S     seconds per POST /user and pgbench level (default 10)
 #   --subscribers N  websocket subscribers of the fan-out figure (default 10000)
-#   --rate N         users per second of the latency figure (default 1000)
+#   --rate N         users per second of the latency figure (default: a third of this run's c=32 throughput)
 #   --keep-data      leave the run's schema, Redis keys, queues and exchange in place
+#   --cpu-only       only CPU per user at c=32, PerfTest, pgbench's latency (to compare builds): about 3 minutes
 #   --java-opts "."  JVM flags of the stack JVMs (default: $STACK_JAVA_OPTS, else the defaults below)
 # Environment: PG_URI, REDIS_URI, AMQP_URI (default: the local servers), STACK_ENV (extra VAR=value settings
-# for the one-JVM stack, e.g. "USER_INSTANCES=2 PG_POOL_SIZE=32"), PGHOST/PGPORT/PGUSER/PGDATABASE for pgbench.
+# for the one-JVM stack, e.g. "USER_INSTANCES=2 PG_POOL_SIZE=32"), STACK_JAR (another build of the stack, e.g. the
+# one before a change, to measure both in the same conditions), PGHOST/PGPORT/PGUSER/PGDATABASE for pgbench.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH_DIR")
-STACK_JAR=$ROOT/stack/target/stack.jar
+STACK_JAR=${STACK_JAR:-$ROOT/stack/target/stack.jar}
 BENCH_JAR=$BENCH_DIR/target/bench.jar
 
 DURATION=10; POST_WARMUP=5; HOP_SECONDS=8; GATEWAY_WARMUP=8; HOP_CONCURRENCY=32
-CONCURRENCIES="1 8 32 64"; RATE=1000; LAT_SECONDS=10; LAT_WARMUP=3; SUBSCRIBERS=10000; EVENTS=20; EVENT_INTERVAL_MS=200
-RPC_WARMUP_MS=2000; RPC_MEASURE_MS=3000; KEEP_DATA=false
+CONCURRENCIES="1 8 32 64"; RATE=auto; LAT_SECONDS=10; LAT_WARMUP=3; SUBSCRIBERS=10000; EVENTS=20; EVENT_INTERVAL_MS=200
+RPC_WARMUP_MS=2000; RPC_MEASURE_MS=3000; KEEP_DATA=false; CPU_ONLY=false
+# CPU per created user (c=32): warm-up in JIT_CHUNK s steps until the JIT compiler spends less than JIT_SETTLED_PERCENT
+# of a step compiling (at least JIT_MIN_CHUNKS steps, at most JIT_MAX_CHUNKS); the idle background is measured for
+# IDLE_SECONDS first. (A method count does not settle on a busy box: C2 keeps recompiling a few dozen small ones.)
+JIT_CHUNK=5; JIT_MIN_CHUNKS=2; JIT_MAX_CHUNKS=12; JIT_SETTLED_PERCENT=2; IDLE_SECONDS=3; PG_LAT_SECONDS=10
 # The defaults chosen from the runs in bench/README.md ("Settings").
 # SerialGC with a bounded heap: the smallest RSS on 2 cores at no cost in throughput here; 384 MB because 10,000
 # websockets hold about 170 MB of live heap in the gateway (-Xmx160m ran out of memory at about 9,000).
@@ -32,13 +38,14 @@ STACK_ENV=${STACK_ENV:-}
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) DURATION=3; POST_WARMUP=3; HOP_SECONDS=3; GATEWAY_WARMUP=6; LAT_SECONDS=3; LAT_WARMUP=1; SUBSCRIBERS=2000; EVENTS=10
-             RPC_WARMUP_MS=1000; RPC_MEASURE_MS=1500 ;;
+             RPC_WARMUP_MS=1000; RPC_MEASURE_MS=1500; JIT_CHUNK=3; JIT_MAX_CHUNKS=4; IDLE_SECONDS=2; PG_LAT_SECONDS=3 ;;
     --duration) DURATION=$2; shift ;;
     --subscribers) SUBSCRIBERS=$2; shift ;;
     --rate) RATE=$2; shift ;;
     --keep-data) KEEP_DATA=true ;;
+    --cpu-only) CPU_ONLY=true; CONCURRENCIES=32 ;;
     --java-opts) STACK_JAVA_OPTS=$2; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -64,13 +71,21 @@ need redis-cli "apt-get install -y redis-tools"
 need curl "apt-get install -y curl"
 need jq "apt-get install -y jq"
 need unzip "apt-get install -y unzip"
+need jstat "install a full JDK 17 (jstat reads the JIT compiler's counters)"
 HAVE_RABBITMQCTL=true
 command -v rabbitmqctl >/dev/null 2>&1 || HAVE_RABBITMQCTL=false
 if [ ! -f "$STACK_JAR" ] || [ ! -f "$BENCH_JAR" ]; then
   need mvn "apt-get install -y maven"
   log "building the jars (mvn -o -DskipTests package)"
   [ -f "$STACK_JAR" ] || (cd "$ROOT" && mvn -B -q -o -DskipTests package)
-  [ -f "$BENCH_JAR" ] || (cd "$ROOT" && mvn -B -q -o -f bench/pom.xml -DskipTests package)
+  [ -f "$BENCH_JAR" ] || (cd "$ROOT" && mvn -B -q -o -pl bench -am -DskipTests package)
+fi
+# RabbitMQ's PerfTest (the limit beside the stack's RabbitMQ CPU), fetched by Maven once; not part of the build.
+PERF_TEST_CP="$BENCH_DIR/target/perf-test/*"
+if ! ls "$BENCH_DIR"/target/perf-test/perf-test-*.jar >/dev/null 2>&1; then
+  need mvn "apt-get install -y maven"
+  log "fetching RabbitMQ PerfTest (mvn -f bench/perf-test/pom.xml dependency:copy-dependencies)"
+  mvn -B -q -f "$BENCH_DIR/perf-test/pom.xml" dependency:copy-dependencies || die "could not fetch PerfTest with Maven"
 fi
 
 # ---- names, ports, clean-up -------------------------------------------------------------------------------
@@ -94,7 +109,7 @@ free_port() { # a port nothing listens on, from 20000-32000
   done
   die "no free port found"
 }
-GW_PORT=$(free_port); USER_PORT=$(free_port); SLACK_PORT=$(free_port); NGINX_PORT=$(free_port)
+GW_PORT=$(free_port); USER_PORT=$(free_port); SLACK_PORT=$(free_port); NGINX_PORT=$(free_port); QUEUE_PORT=$(free_port)
 RPC_USER_PORT=$(free_port); CLUSTER_PORT=$(free_port)
 
 PIDS=()
@@ -161,8 +176,43 @@ wrk_run() { # wrk_run <name> <concurrency> <seconds> <url> [lua args...]
 
 RESULTS=$WORK/results.json
 echo '{}' > "$RESULTS"
+json_line() { # json_line <file>: a probe's JSON result (its last line that is one; a library may log to stdout)
+  grep '^{' "$1" | tail -1
+}
 put() { # put <jq path> <json value>
   jq --argjson v "$2" "$1 = \$v" "$RESULTS" > "$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
+}
+
+# ---- CPU by process group (bench/src/main/java/.../CpuSampler.java) ----------------------------------------------
+HZ=$(getconf CLK_TCK)
+cpu_start() { # cpu_start <name> [load pids]: starts the sampler; returns once it has its first reading
+  rm -f "$WORK/cpu-$1.stop" "$WORK/cpu-$1.ready"
+  java -Xmx64m -XX:TieredStopAtLevel=1 -jar "$BENCH_JAR" cpu --stop-file "$WORK/cpu-$1.stop" --ready-file "$WORK/cpu-$1.ready" \
+    --stack-pids "$STACK_PID" --load-pids "${2:-}" --hz "$HZ" > "$WORK/cpu-$1.json" 2> "$WORK/cpu-$1.log" &
+  CPU_SAMPLER=$!
+  for _ in $(seq 400); do [ -f "$WORK/cpu-$1.ready" ] && return; sleep 0.025; done
+  die "the CPU sampler did not start: $(tail -3 "$WORK/cpu-$1.log")"
+}
+cpu_stop() { # cpu_stop <name>: stops the sampler; $WORK/cpu-<name>.json holds its seconds per group
+  touch "$WORK/cpu-$1.stop"; wait "$CPU_SAMPLER" || die "the CPU sampler failed: $(tail -3 "$WORK/cpu-$1.log")"
+}
+jit() { # jit: "<methods compiled> <seconds spent compiling>" of the stack JVM, from its perf counters
+  jstat -compiler "$STACK_PID" | awk 'NR == 2 {print $1, $4}'
+}
+wrk_total() { # wrk_total <name>: requests answered 2xx/3xx in a wrk run
+  awk '/requests in/ {n = $1} /Non-2xx/ {bad = $5} END {print n - bad}' "$WORK/wrk-$1.txt"
+}
+per_unit() { # per_unit <cpu json> <units>: the groups' µs of CPU per unit, as JSON
+  jq --argjson n "$2" '.cpuSeconds | with_entries(.value = (if $n > 0 then (.value * 1e6 / $n | round) else null end))
+    | . + {postgres: (.postgresRun + .postgresBackground)}' "$1"
+}
+pg_latency() { # pg_latency <rate> -> JSON of pgbench's own latency at a fixed rate (open loop: -R, schedule lag included)
+  local dir="$WORK/pglat-$1"; mkdir -p "$dir"
+  (cd "$dir" && pgbench "$PG_URI" -n -M prepared -c 16 -j 2 -R "$1" -T "$PG_LAT_SECONDS" -D n=0 -D run="${RUN}r$1" \
+    -f "$WORK/pgbench-insert.sql" -l --log-prefix=lat > "$dir/out.txt" 2>&1) || { log "pgbench -R $1 failed"; echo null; return; }
+  cat "$dir"/lat.* | awk '{print $3 / 1000}' | sort -n | awk -v rate="$1" '{v[NR] = $1}
+    END { if (NR == 0) { print "null"; exit }
+          printf "{\"rate\": %d, \"count\": %d, \"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f}\n", rate, NR, v[int(NR * 0.5) + 1], v[int(NR * 0.99) + 1], v[NR] }'
 }
 
 log "run $RUN: gateway :$GW_PORT, user :$USER_PORT, slack :$SLACK_PORT, nginx :$NGINX_PORT, schema $SCHEMA, logs $WORK"
@@ -172,7 +222,7 @@ log "stack JVM flags: $STACK_JAVA_OPTS ${STACK_ENV:+; settings: $STACK_ENV}"
 JVM_MS_START=$(now_ms); java $STACK_JAVA_OPTS -version >/dev/null 2>&1; JVM_MS=$(( $(now_ms) - JVM_MS_START ))
 STACK_START=$(now_ms)
 env PG_URI="$PG_URI" REDIS_URI="$REDIS_URI" AMQP_URI="$AMQP_URI" HTTP_HOST=127.0.0.1 \
-  GATEWAY_HTTP_PORT="$GW_PORT" USER_HTTP_PORT="$USER_PORT" SLACK_HTTP_PORT="$SLACK_PORT" \
+  GATEWAY_HTTP_PORT="$GW_PORT" USER_HTTP_PORT="$USER_PORT" SLACK_HTTP_PORT="$SLACK_PORT" USER_QUEUE_HTTP_PORT="$QUEUE_PORT" \
   USER_SERVICE_PORT="$USER_PORT" SLACK_SERVICE_PORT="$SLACK_PORT" \
   PG_SCHEMA="$SCHEMA" EVENTS_EXCHANGE="$EXCHANGE" SLACK_QUEUE="$SLACK_Q" USER_QUEUE="$USER_Q" REDIS_KEY_PREFIX="$PREFIX" \
   $STACK_ENV java $STACK_JAVA_OPTS -jar "$STACK_JAR" > "$WORK/stack.log" 2>&1 &
@@ -209,19 +259,57 @@ pgbench_run() { # pgbench_run <concurrency> <seconds> <tag> -> tps
 log "warming up POST /user through the gateway (${POST_WARMUP} s at c=32)"
 wrk_run post-warmup 32 "$POST_WARMUP" "http://127.0.0.1:$GW_PORT/user" "${RUN}w" > /dev/null
 RSS_LOAD=0
+# Before the c=32 phase, whose CPU per user is the headline: warm up at c=32 until the JIT compiler has settled
+# (it spends less than JIT_SETTLED_PERCENT of a JIT_CHUNK s step compiling), then measure the idle background of the
+# shared servers (other users of this machine), then the phase itself.
+settle_jit() {
+  local step=0 before after steps="[]" ms settled_ms=$(( JIT_CHUNK * 10 * JIT_SETTLED_PERCENT ))
+  before=$(jit)
+  while [ "$step" -lt "$JIT_MAX_CHUNKS" ]; do
+    step=$((step + 1))
+    wrk_run "jit-warmup-$step" 32 "$JIT_CHUNK" "http://127.0.0.1:$GW_PORT/user" "${RUN}j$step" > /dev/null
+    after=$(jit)
+    read -r m0 t0 <<<"$before"; read -r m1 t1 <<<"$after"; before=$after
+    ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", (b - a) * 1000}')
+    steps=$(jq -c --argjson m $((m1 - m0)) --argjson ms "$ms" '. + [{methods: $m, compileMs: $ms}]' <<<"$steps")
+    log "JIT warm-up step $step ($JIT_CHUNK s at c=32): $((m1 - m0)) methods compiled in $ms ms"
+    [ "$step" -ge "$JIT_MIN_CHUNKS" ] && [ "$ms" -lt "$settled_ms" ] && break
+  done
+  put .jit "{\"stepSeconds\": $JIT_CHUNK, \"settledBelowMs\": $settled_ms, \"warmup\": $steps}"
+}
 for c in $CONCURRENCIES; do
   if [ "$c" = 32 ]; then
+    settle_jit
+    sleep 1
+    cpu_start idle; sleep "$IDLE_SECONDS"; cpu_stop idle
+    put .cpu.idle "$(jq '.cpuSeconds | with_entries(.value = (.value * 100 / '"$IDLE_SECONDS"' | round))' "$WORK/cpu-idle.json")"
     ( for _ in $(seq $((DURATION * 4 + 8))); do ps -o rss= -p "$STACK_PID" 2>/dev/null || break; sleep 0.25; done ) > "$WORK/rss-c32.txt" &
     SAMPLER=$!
+    JIT_BEFORE=$(jit)
+    cpu_start post
   fi
   read -r RPS NON2XX P50 P99 <<<"$(wrk_run "post-c$c" "$c" "$DURATION" "http://127.0.0.1:$GW_PORT/user" "${RUN}c$c")"
   if [ "$c" = 32 ]; then
+    cpu_stop post
+    read -r m0 t0 <<<"$JIT_BEFORE"; read -r m1 t1 <<<"$(jit)"
+    put .jit.measured "{\"methods\": $((m1 - m0)), \"compileMs\": $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", (b - a) * 1000}')}"
     kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true
     RSS_LOAD=$(sort -n "$WORK/rss-c32.txt" | tail -1 | awk '{printf "%.0f", $1/1024}')
+    USERS=$(wrk_total "post-c$c")
+    put .cpu.post "$(jq --argjson users "$USERS" --argjson failed "$NON2XX" '{users: $users, failed: $failed, seconds: .seconds, cpuSeconds: .cpuSeconds}' "$WORK/cpu-post.json")"
+    put .cpu.post.perUserUs "$(per_unit "$WORK/cpu-post.json" "$USERS")"
+    cpu_start pgbench
   fi
   TPS=$(pgbench_run "$c" "$DURATION" "${RUN}$c")
+  if [ "$c" = 32 ]; then
+    cpu_stop pgbench
+    INSERTS=$(awk '/number of transactions actually processed/ {print $6}' "$WORK/pgbench-c$c.txt" | cut -d/ -f1)
+    put .cpu.pgbench "$(jq --argjson n "${INSERTS:-0}" '{inserts: $n, seconds: .seconds, cpuSeconds: .cpuSeconds}' "$WORK/cpu-pgbench.json")"
+    put .cpu.pgbench.perInsertUs "$(per_unit "$WORK/cpu-pgbench.json" "${INSERTS:-0}")"
+    log "CPU per created user (µs): $(jq -c .cpu.post.perUserUs "$RESULTS"); per pgbench INSERT: $(jq -c .cpu.pgbench.perInsertUs "$RESULTS")"
+  fi
   log "POST /user c=$c: $RPS req/s (non-2xx $NON2XX, p50 $P50, p99 $P99); pgbench INSERT: $TPS tps; ratio $(ratio "$RPS" "$TPS")"
-  put ".post.c$c" "{\"rps\": $RPS, \"non2xx\": $NON2XX, \"p50\": \"$P50\", \"p99\": \"$P99\", \"pgbenchTps\": ${TPS:-0}, \"ratio\": $(ratio "$RPS" "$TPS")}"
+  put ".post.c$c" "{\"rps\": $RPS, \"non2xx\": $NON2XX, \"p50\": \"$P50\", \"p99\": \"$P99\", \"pgbenchTps\": ${TPS:-0}, \"ratio\": $(ratio "$RPS" "$TPS" | sed s/n.a/null/)}"
 done
 put .startup.rssLoadMb "$RSS_LOAD"
 
@@ -243,6 +331,34 @@ drain() { # drain <name> <timeout s>: how long until the outbox is empty and #us
 }
 drain post 30
 
+# ---- 1b. RabbitMQ's PerfTest at the c=32 rate: CPU per persistent, confirmed, acked message ---------------
+# One producer, one consumer, persistent 300-byte messages to a durable queue, at most 100 unconfirmed, prefetch
+# 100, manual acks one by one (PerfTest's default): the stack's event path without the stack.
+PT_RATE=$(jq -r '.post.c32.rps // 1000' "$RESULTS"); PT_RATE=$(( PT_RATE > 0 ? PT_RATE : 1000 ))
+PT_MESSAGES=$(( PT_RATE * DURATION ))
+log "RabbitMQ PerfTest: $PT_MESSAGES persistent, confirmed, acked messages at $PT_RATE/s"
+cpu_start idle-perftest; sleep "$IDLE_SECONDS"; cpu_stop idle-perftest
+put .cpu.idlePerftest "$(jq '.cpuSeconds | with_entries(.value = (.value * 100 / '"$IDLE_SECONDS"' | round))' "$WORK/cpu-idle-perftest.json")"
+cpu_start perftest
+java -Xmx256m -cp "$PERF_TEST_CP" com.rabbitmq.perf.PerfTest -h "$AMQP_URI" -x 1 -y 1 -u "bench.$RUN.perftest" -ad true \
+  -f persistent -c 100 -q 100 -s 300 -r "$PT_RATE" -C "$PT_MESSAGES" -D "$PT_MESSAGES" > "$WORK/perftest.log" 2>&1 &
+PT_PID=$!; PIDS+=("$PT_PID")
+wait "$PT_PID" || log "PerfTest failed: $(tail -3 "$WORK/perftest.log")"
+cpu_stop perftest
+put .cpu.perftest "$(jq --argjson n "$PT_MESSAGES" --argjson r "$PT_RATE" '{messages: $n, rate: $r, seconds: .seconds, cpuSeconds: .cpuSeconds}' "$WORK/cpu-perftest.json")"
+put .cpu.perftest.perMessageUs "$(per_unit "$WORK/cpu-perftest.json" "$PT_MESSAGES")"
+log "PerfTest CPU per message (µs): $(jq -c .cpu.perftest.perMessageUs "$RESULTS")"
+
+# ---- 1c. pgbench's own latency at a fixed rate: the floor under every create -> event figure ---------------
+[ "$RATE" = auto ] && RATE=$(( $(jq -r '.post.c32.rps // 3000' "$RESULTS") / 3 ))
+[ "$RATE" -gt 0 ] || RATE=100
+for r in 1000 "$RATE"; do
+  put ".pgLatency.r$r" "$(pg_latency "$r")"
+  log "pgbench at $r/s: $(jq -c ".pgLatency.r$r" "$RESULTS")"
+done
+put .pgLatency.latencyRate "$RATE"
+
+if [ "$CPU_ONLY" = false ]; then
 # ---- 2. the gateway hop beside nginx ----------------------------------------------------------------------
 mkdir -p "$WORK/nginx/logs"
 cat > "$WORK/nginx/nginx.conf" <<NGINX
@@ -294,7 +410,7 @@ log "latency at $RATE users/s for $LAT_SECONDS s"
 java -jar "$BENCH_JAR" latency --host 127.0.0.1 --port "$GW_PORT" --redis "$REDIS_URI" --prefix "$PREFIX" \
   --rate "$RATE" --seconds "$LAT_SECONDS" --warmup "$LAT_WARMUP" --tag "l$RUN" > "$WORK/latency.json" 2> "$WORK/latency.log" \
   || die "the latency probe failed: $(tail -5 "$WORK/latency.log")"
-put .latency "$(cat "$WORK/latency.json")"
+put .latency "$(json_line "$WORK/latency.json")"
 log "latency: $(cat "$WORK/latency.json")"
 
 # ---- 5. websocket fan-out ---------------------------------------------------------------------------------
@@ -305,7 +421,7 @@ java -Xss512k -jar "$BENCH_JAR" fanout --host 127.0.0.1 --port "$GW_PORT" --subs
   --interval-ms "$EVENT_INTERVAL_MS" --tag "f$RUN" --event-loops 4 > "$WORK/fanout.json" 2> "$WORK/fanout.log" \
   || die "the fan-out probe failed: $(tail -5 "$WORK/fanout.log")"
 kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true
-put .fanout "$(cat "$WORK/fanout.json")"
+put .fanout "$(json_line "$WORK/fanout.json")"
 put .startup.rssFanoutMb "$(sort -n "$WORK/rss-fanout.txt" | tail -1 | awk '{printf "%.0f", $1/1024}')"
 log "fan-out: $(cat "$WORK/fanout.json")"
 
@@ -321,9 +437,10 @@ log "RPC: users.ping from a second clustered JVM"
 java -jar "$BENCH_JAR" rpc --cluster-xml "$WORK/cluster.xml" --cluster-name "$CLUSTER_NAME" --cluster-port "$CLUSTER_PORT" \
   --warmup-ms "$RPC_WARMUP_MS" --measure-ms "$RPC_MEASURE_MS" --concurrency 16 > "$WORK/rpc.json" 2> "$WORK/rpc.log" \
   || die "the RPC probe failed: $(tail -5 "$WORK/rpc.log")"
-put .rpc "$(cat "$WORK/rpc.json")"
+put .rpc "$(json_line "$WORK/rpc.json")"
 log "rpc: $(cat "$WORK/rpc.json")"
 kill -TERM "$USER_PID" 2>/dev/null || true
+fi # CPU_ONLY
 
 # ---- end of the run: nothing left behind ------------------------------------------------------------------
 drain end 30

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * latency --host 127.0.0.1 --port 8100 --redis redis://127.0.0.1:6379 --prefix slack: --rate 1000 --seconds 10 [--warmup 2] --tag t1
  * fanout  --host 127.0.0.1 --port 8100 --subscribers 10000 --events 20 --interval-ms 200 --tag t2 [--event-loops 4]
  * rpc     --cluster-xml cluster.xml --cluster-name bench --cluster-port 5701 [--warmup-ms 2000 --measure-ms 3000 --concurrency 16]
+ * cpu     --stop-file F --ready-file R [--stack-pids 1,2 --load-pids 3 --hz 100]   (no Vert.x: see {@link CpuSampler})
  * feedsoak --host 127.0.0.1 --port 8100 --pg-proxy-port-file f1 --amqp-proxy-port-file f2 [--pg-port 5432 --amqp-port 5672]
  *          --users 5000 --rate 200 --clients 20 --fault-interval-ms 8000 --cut-ms 2000 --tag t3
  * </pre>
@@ -36,10 +37,14 @@ public final class BenchMain {
 
   public static void main(String[] args) {
     if (args.length == 0) {
-      LOG.error("usage: java -jar bench.jar latency|fanout|rpc [--option value ...] (see BenchMain's javadoc)");
+      LOG.error("usage: java -jar bench.jar latency|fanout|rpc|feedsoak|cpu [--option value ...] (see BenchMain's javadoc)");
       System.exit(2);
     }
     Map<String, String> options = options(args);
+    if (args[0].equals("cpu")) {
+      cpu(options);
+      return;
+    }
     Vertx vertx = null;
     int status = 0;
     try {
@@ -59,6 +64,17 @@ public final class BenchMain {
       }
     }
     System.exit(status);
+  }
+
+  /** The CPU sampler reads /proc on the main thread: no Vert.x, so that it costs next to nothing itself. */
+  private static void cpu(Map<String, String> options) {
+    try {
+      Report.print(CpuSampler.run(options).put("probe", "cpu"));
+      System.exit(0);
+    } catch (Exception e) {
+      LOG.error("The CPU sampler failed", e);
+      System.exit(1);
+    }
   }
 
   private static Vertx vertx(String probe, Map<String, String> options) throws Exception {

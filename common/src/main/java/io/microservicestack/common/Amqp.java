@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Creates RabbitMQ clients that reconnect by themselves and declare their topology on every (re)connect.
@@ -63,5 +64,14 @@ public final class Amqp {
       .compose(ok -> client.queueDeclare(Topology.dlq(queue), true, false, false))
       .mapEmpty();
     return exchange == null ? queues : queues.compose(v -> client.queueBind(queue, exchange, routingKey));
+  }
+
+  /** Runs a client call: the client throws some failures (e.g. a closed connection) instead of failing the future. */
+  public static <T> Future<T> safely(Supplier<Future<T>> call) {
+    try {
+      return call.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 }

@@ -118,7 +118,11 @@ public final class Tracing {
    */
   public static <T> Future<T> consume(Vertx vertx, String name, String traceparent, Supplier<Future<T>> work) {
     if (!enabled) {
-      return work.get();
+      try {
+        return work.get();
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
     }
     Span span = start(name, SpanKind.CONSUMER, traceparent);
     ContextInternal duplicate = ((ContextInternal) vertx.getOrCreateContext()).duplicate();

@@ -1,5 +1,7 @@
 package io.microservicestack.slack;
 
+import io.microservicestack.common.AckWindow;
+import io.microservicestack.common.AckWindow.Delivery;
 import io.microservicestack.common.ConsumerMetrics;
 import io.microservicestack.common.ConsumerMetrics.Outcome;
 import io.microservicestack.common.DeadLetters;
@@ -13,13 +15,11 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.rabbitmq.RabbitMQClient;
-import io.vertx.rabbitmq.RabbitMQConsumer;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
-import java.util.Objects;
 
 /**
  * Settles each {@code user.created} delivery of a {@link UserCreatedConsumer} (see its delivery guarantees):
@@ -38,6 +38,7 @@ final class UserCreatedHandler {
   private final UserCreatedConsumer source;
   private final String dlq;
   private final ConsumerMetrics consumed;
+  private final AckWindow acks;
 
   UserCreatedHandler(Vertx vertx, SlackConfig config, MessageStore store, SlackNotifier notifier, UserCreatedConsumer source) {
     this.vertx = vertx;
@@ -47,26 +48,27 @@ final class UserCreatedHandler {
     this.source = source;
     this.dlq = Topology.dlq(config.userCreatedQueue());
     this.consumed = new ConsumerMetrics(config.userCreatedQueue(), SlackVerticle.ROLE);
+    this.acks = source.acks();
   }
 
   /** Settles one delivery: written and acked, parked, or requeued after a pause. */
   void handle(RabbitMQMessage message) {
-    Delivery delivery = new Delivery(message, source.connections());
+    Delivery delivery = acks.delivered(message.envelope().getDeliveryTag());
     UserCreated event;
     try {
       event = parse(message.body());
     } catch (IllegalArgumentException e) {
-      park(delivery, "unprocessable", "unprocessable: " + e.getMessage());
+      park(delivery, message, "unprocessable", "unprocessable: " + e.getMessage());
       return;
     }
     // The span continues the publisher's trace; the Redis write and the webhook call are its children.
     Tracing.consume(vertx, config.userCreatedQueue() + " process", Tracing.traceparent(message.properties().getHeaders()),
         () -> record(event))
       .onSuccess(added -> {
-        ack(delivery);
+        acks.ack(delivery);
         consumed.count(added ? Outcome.STORED : Outcome.DUPLICATE);
       })
-      .onFailure(e -> retryOrPark(delivery, event, e));
+      .onFailure(e -> retryOrPark(delivery, message, event, e));
   }
 
   static UserCreated parse(Buffer body) {
@@ -93,12 +95,12 @@ final class UserCreatedHandler {
     });
   }
 
-  private void retryOrPark(Delivery delivery, UserCreated event, Throwable failure) {
+  private void retryOrPark(Delivery delivery, RabbitMQMessage message, UserCreated event, Throwable failure) {
     String id = event.id().toString();
     store.countFailure(id)
       .onSuccess(attempts -> {
         if (attempts >= config.maxAttempts()) {
-          park(delivery, "max_attempts", "failed " + attempts + " times: " + failure.getMessage());
+          park(delivery, message, "max_attempts", "failed " + attempts + " times: " + failure.getMessage());
         } else {
           LOG.warn("Event {} failed (attempt {} of {}): {}; requeueing", id, attempts, config.maxAttempts(), failure.toString());
           requeueLater(delivery);
@@ -116,13 +118,12 @@ final class UserCreatedHandler {
    * @param kind   the reason as one word, for the meter
    * @param reason the reason in full, for the dead letter's {@code x-reason}
    */
-  private void park(Delivery delivery, String kind, String reason) {
+  private void park(Delivery delivery, RabbitMQMessage message, String kind, String reason) {
     LOG.warn("Parking a message of {} in {}: {}", config.userCreatedQueue(), dlq, reason);
     RabbitMQClient c = source.client();
-    RabbitMQMessage message = delivery.message();
     DeadLetters.publish(c, config.userCreatedQueue(), message, reason)
       .onSuccess(v -> {
-        ack(delivery);
+        acks.ack(delivery);
         consumed.count(Outcome.DEAD_LETTERED, kind);
       })
       .onFailure(e -> {
@@ -131,39 +132,15 @@ final class UserCreatedHandler {
       });
   }
 
-  private void ack(Delivery delivery) {
-    if (stale(delivery)) {
-      LOG.debug("Not acking a delivery of a closed channel; the broker redelivers it");
-      return;
-    }
-    UserCreatedConsumer.safely(() -> source.client().basicAck(delivery.tag(), false))
-      .onFailure(e -> LOG.warn("Ack of a message of {} failed: {}; it will be redelivered", config.userCreatedQueue(), e.toString()));
-  }
-
   /** Hands the message back to the broker after a pause, so that a failing event does not spin. */
   private void requeueLater(Delivery delivery) {
     vertx.setTimer(Math.max(1, config.redeliveryDelayMs()), id -> {
-      if (source.stopped() || stale(delivery)) {
+      if (source.stopped()) {
         return;
       }
-      UserCreatedConsumer.safely(() -> source.client().basicNack(delivery.tag(), false, true))
+      acks.nack(delivery)
         .onSuccess(v -> consumed.count(Outcome.RETRIED, "failed"))
-        .onFailure(e -> LOG.warn("Nack of a message of {} failed: {}", config.userCreatedQueue(), e.toString()));
+        .onFailure(e -> LOG.debug("Nack of a message of {} skipped or failed: {}", config.userCreatedQueue(), e.toString()));
     });
-  }
-
-  /** A delivery of an earlier connection or consumer: its tag means nothing on the current channel. */
-  private boolean stale(Delivery delivery) {
-    RabbitMQConsumer current = source.consumer();
-    return delivery.connection() != source.connections()
-      || current == null
-      || !Objects.equals(current.consumerTag(), delivery.message().consumerTag());
-  }
-
-  /** A delivery and the connection it came on. */
-  private record Delivery(RabbitMQMessage message, long connection) {
-    long tag() {
-      return message.envelope().getDeliveryTag();
-    }
   }
 }

@@ -231,6 +231,53 @@ class UserCreatedConsumerTest {
     await("the message of later@example.com").atMost(Duration.ofSeconds(10)).until(() -> userChannel(port).contains("User later@example.com created"));
   }
 
+  @Test
+  @DisplayName("A message that cannot be processed, among valid events acked in the same window, is parked with its reason; every other event is written and acked")
+  void poisonMessageInAnAckWindow() {
+    int port = deploy();
+    List<String> expected = new ArrayList<>();
+
+    for (int i = 0; i < 40; i++) {
+      if (i == 20) {
+        publish(Buffer.buffer("poison"), Map.of());
+      }
+      String email = "window" + i + "@example.com";
+      expected.add("User " + email + " created");
+      publish(event(email));
+    }
+
+    RabbitMQMessage parked = parked();
+    assertThat(parked.body().toString()).isEqualTo("poison");
+    assertThat(parked.properties().getHeaders().get(Topology.REASON_HEADER).toString()).contains("not valid JSON");
+    await("a message for every valid event").atMost(Duration.ofSeconds(10)).until(() -> userChannel(port).size() >= expected.size());
+    assertThat(userChannel(port)).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(undeployAndCountLeftInQueue()).as("every event acked, the parked one too").isZero();
+  }
+
+  @Test
+  @DisplayName("A connection cut while written events wait for their acks: they are redelivered and each is still written once")
+  void cutWhileAcksWait() {
+    URI amqp = SlackTestSupport.amqpAddress();
+    TcpProxy proxy = proxyTo(amqp);
+    config.put("amqpUri", amqp.getScheme() + "://" + amqp.getRawUserInfo() + "@127.0.0.1:" + proxy.port());
+    int port = deploy();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      String email = "acked" + i + "@example.com";
+      expected.add("User " + email + " created");
+      publish(event(email));
+    }
+
+    await("the first events written").atMost(Duration.ofSeconds(10)).until(() -> !userChannel(port).isEmpty());
+    proxy.cut();
+    await("the health check noticing the cut connection").atMost(Duration.ofSeconds(15)).until(() -> !rabbitUp(port));
+    proxy.restore();
+
+    await("a message for every event").atMost(Duration.ofSeconds(20)).until(() -> userChannel(port).size() >= expected.size());
+    assertThat(userChannel(port)).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(undeployAndCountLeftInQueue()).as("every event acked").isZero();
+  }
+
   /** Whether the health endpoint reports the consumer connected to RabbitMQ. */
   private boolean rabbitUp(int port) {
     JsonObject health = await(web.get(port, "127.0.0.1", "/health").send()).bodyAsJsonObject();

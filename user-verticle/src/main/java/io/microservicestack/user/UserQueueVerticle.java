@@ -1,5 +1,7 @@
 package io.microservicestack.user;
 
+import io.microservicestack.common.AckWindow;
+import io.microservicestack.common.AckWindow.Delivery;
 import io.microservicestack.common.Amqp;
 import io.microservicestack.common.ConsumerMetrics;
 import io.microservicestack.common.ConsumerMetrics.Outcome;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * The {@code user} queue consumer: each message is a create-user command {@code {"name", "email", "requestId"}}.
  *
  * <p>A valid command creates the user exactly as {@code POST /user} does (outbox event included; this verticle
- * runs its own relay). The same {@code requestId} twice creates one user. An invalid command or a duplicate
+ * runs its own relay). A command is acked after its user is stored, together with its neighbours ({@link AckWindow}:
+ * one multiple ack every few milliseconds). The same {@code requestId} twice creates one user. An invalid command or a duplicate
  * email is acked and parked in {@code user.dlq} with the reason. When PostgreSQL is down the command is
  * requeued after a pause, never lost. Each settled command counts in
  * {@code events_consumed_total{consumer="user", outcome, reason}} (reasons: {@code invalid} and {@code conflict}
@@ -52,11 +55,13 @@ public class UserQueueVerticle extends VerticleBase {
   private RabbitMQConsumer consumer;
   private HttpServer server;
   private ConsumerMetrics consumed;
+  private AckWindow acks;
 
   @Override
   public Future<?> start() {
     config = UserConfig.fromJson(config());
     consumed = new ConsumerMetrics(config.commandQueue(), ROLE);
+    acks = new AckWindow(vertx, () -> client, config.commandQueue(), config.prefetch());
     pool = Database.pool(vertx, config);
     return Database.migrateWhenReachable(vertx, config, UserVerticle.MIGRATION_RETRY_MS)
       .onSuccess(this::serve)
@@ -89,6 +94,7 @@ public class UserQueueVerticle extends VerticleBase {
   }
 
   private Future<Void> declareTopology(RabbitMQClient rabbit) {
+    acks.reset();
     return Amqp.declareQueueWithDlq(rabbit, config.commandQueue(), null, null)
       .compose(v -> rabbit.basicQos(config.prefetch()))
       .compose(v -> rabbit.confirmSelect());
@@ -105,38 +111,52 @@ public class UserQueueVerticle extends VerticleBase {
 
   /** Settles one command, in a span that continues the message's {@code traceparent} header when it has one. */
   private void handle(RabbitMQMessage message) {
+    Delivery delivery = acks.delivered(message.envelope().getDeliveryTag());
     Tracing.consume(vertx, config.commandQueue() + " process", Tracing.traceparent(message.properties().getHeaders()),
-        () -> create(message))
-      .recover(failure -> settleFailure(message, failure))
+        () -> create(message, delivery))
+      .recover(failure -> settleFailure(message, delivery, failure))
       .onFailure(e -> LOG.warn("Could not settle a create-user command: {}", e.getMessage()));
   }
 
-  private Future<Void> create(RabbitMQMessage message) {
+  private Future<Void> create(RabbitMQMessage message, Delivery delivery) {
     try {
       JsonObject command = JsonBody.object(message.body(), "The command");
       NewUser user = validate(command);
       String requestId = Params.text("requestId", command.getValue("requestId"), REQUEST_ID_MAX, new FieldErrors());
-      return users.createOnce(user, requestId)
-        .compose(created -> client.basicAck(message.envelope().getDeliveryTag(), false)
-          .onSuccess(v -> consumed.count(created.event() == null ? Outcome.DUPLICATE : Outcome.STORED)));
+      return users.createOnce(user, requestId).map(created -> {
+        acks.ack(delivery);
+        consumed.count(created.event() == null ? Outcome.DUPLICATE : Outcome.STORED);
+        return null;
+      });
     } catch (ProblemException e) {
       return Future.failedFuture(e);
     }
   }
 
-  /** Rejected commands (4xx) are parked; anything else (the database down) is requeued after a pause. */
-  private Future<Void> settleFailure(RabbitMQMessage message, Throwable failure) {
+  /**
+   * Rejected commands (4xx) are parked; anything else (the database down), or a command whose parking failed, is
+   * requeued after a pause. Every delivery ends acked or requeued: an unsettled one would hold back the acks of the
+   * deliveries after it ({@link AckWindow}).
+   */
+  private Future<Void> settleFailure(RabbitMQMessage message, Delivery delivery, Throwable failure) {
     if (failure instanceof ProblemException pe && pe.problem().status() < 500) {
       String reason = pe.problem().status() + " " + pe.problem().title() + ": " + pe.problem().detail()
         + (pe.problem().errors().isEmpty() ? "" : " " + pe.problem().errors());
       LOG.info("Parking a create-user command in {}: {}", Topology.dlq(config.commandQueue()), reason);
       return DeadLetters.publish(client, config.commandQueue(), message, reason)
-        .compose(v -> client.basicAck(message.envelope().getDeliveryTag(), false))
-        .onSuccess(v -> consumed.count(Outcome.DEAD_LETTERED, pe.problem().status() == 409 ? "conflict" : "invalid"));
+        .onSuccess(v -> {
+          acks.ack(delivery);
+          consumed.count(Outcome.DEAD_LETTERED, pe.problem().status() == 409 ? "conflict" : "invalid");
+        })
+        .recover(e -> requeueLater(delivery, "parking it failed: " + e.getMessage()));
     }
-    LOG.warn("A create-user command failed, requeueing it in {} ms: {}", RETRY_DELAY_MS, failure.getMessage());
+    return requeueLater(delivery, failure.getMessage());
+  }
+
+  private Future<Void> requeueLater(Delivery delivery, String why) {
+    LOG.warn("A create-user command failed, requeueing it in {} ms: {}", RETRY_DELAY_MS, why);
     return vertx.timer(RETRY_DELAY_MS)
-      .compose(v -> client.basicNack(message.envelope().getDeliveryTag(), false, true))
+      .compose(v -> acks.nack(delivery))
       .onSuccess(v -> consumed.count(Outcome.RETRIED, "unavailable"));
   }
 
@@ -156,7 +176,7 @@ public class UserQueueVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> cancelled = consumer == null ? Future.succeededFuture() : consumer.cancel();
+    Future<Void> cancelled = consumer == null ? Future.succeededFuture() : consumer.cancel().eventually(acks::flushNow);
     return ServiceHttp.shutdown(server)
       .eventually(() -> cancelled)
       .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())

@@ -48,7 +48,7 @@ class UserQueueTest {
     JsonObject config = new JsonObject()
       .put("pgUri", TestInfrastructure.pgUri()).put("pgSchema", schema).put("pgPoolSize", 4)
       .put("amqpUri", TestInfrastructure.amqpUri()).put("commandQueue", queue).put("eventsExchange", exchange)
-      .put("relaySweepMs", 200);
+      .put("relaySweepMs", 200).put("queueHttpPort", 0);
     events = QueueProbe.connect(vertx).bind(exchange, "user.created");
     broker = QueueProbe.connect(vertx);
     // The verticle declares its queue once RabbitMQ answers, in the background: declare it first, as a
@@ -177,6 +177,47 @@ class UserQueueTest {
     }
     for (String email : emails) {
       assertThat(usersWithEmail(email)).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("A burst of commands acked in windows, an invalid one among them: each user created once, the invalid one parked with its reason, every command acked")
+  void acksABurstInWindows(Vertx vertx) throws Exception {
+    String burstQueue = TestInfrastructure.unique("burst");
+    QueueProbe burstParked = QueueProbe.connect(vertx).consume(Topology.dlq(burstQueue));
+    try {
+      broker.client.queueDeclare(burstQueue, true, false, false).await(5, TimeUnit.SECONDS);
+      String id = vertx.deployVerticle(UserQueueVerticle::new, new DeploymentOptions().setConfig(new JsonObject()
+        .put("pgUri", TestInfrastructure.pgUri()).put("pgSchema", schema).put("pgPoolSize", 4)
+        .put("amqpUri", TestInfrastructure.amqpUri()).put("commandQueue", burstQueue).put("eventsExchange", exchange)
+        .put("queueHttpPort", 0))).await(20, TimeUnit.SECONDS);
+      List<String> emails = new ArrayList<>();
+      JsonObject invalid = new JsonObject().put("name", "").put("email", "burst-invalid").put("requestId", "r-" + UUID.randomUUID());
+      for (int i = 0; i < 40; i++) {
+        if (i == 20) {
+          broker.publish(burstQueue, invalid.encode()).await(5, TimeUnit.SECONDS);
+        }
+        String email = UserFixture.uniqueEmail();
+        emails.add(email);
+        broker.publish(burstQueue, command(email).encode()).await(5, TimeUnit.SECONDS);
+      }
+
+      await("every user of the burst created").atMost(Duration.ofSeconds(20)).until(() -> {
+        for (String email : emails) {
+          if (usersWithEmail(email) != 1) {
+            return false;
+          }
+        }
+        return true;
+      });
+      await("the invalid command parked").atMost(Duration.ofSeconds(10)).until(() -> !burstParked.received.isEmpty());
+      assertThat(String.valueOf(burstParked.received.get(0).properties().getHeaders().get(Topology.REASON_HEADER))).contains("400").contains("email");
+      vertx.undeploy(id).await(20, TimeUnit.SECONDS);
+      // Undeploying closes the consumer's connection: an unacked command would be back in the queue now.
+      assertThat(broker.client.messageCount(burstQueue).await(5, TimeUnit.SECONDS)).as("commands left unacked").isZero();
+    } finally {
+      burstParked.close();
+      Await.result(TestInfrastructure.deleteQueuesAndExchange(vertx, List.of(burstQueue), null), "deleting the burst queue");
     }
   }
 

@@ -1,0 +1,175 @@
+package io.microservicestack.common;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.rabbitmq.RabbitMQClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * Acknowledges a consumer's deliveries together: one {@code basicAck(tag, multiple=true)} every few milliseconds
+ * instead of one per message.
+ *
+ * <p>Why: each call of the vertx-rabbitmq-client runs as a blocking task on a worker thread, and each ack is a frame
+ * the broker handles on its own; a window of acks costs one of each. The guarantees do not change: a delivery is
+ * acked only once its consumer called {@link #ack} (after its write, or after its dead letter was confirmed), never
+ * before, because a multiple ack only ever covers an unbroken run, from the oldest delivery still outstanding, of
+ * deliveries that are all settled. A delivery still being processed, or one being handed back with {@link #nack},
+ * holds back the acks of the deliveries after it until it is settled too.
+ *
+ * <p>Delivery tags only mean something on the channel they came on: the consumer calls {@link #reset} whenever its
+ * connection is (re)established, which forgets every delivery of the earlier channel (the broker redelivers what
+ * was not acked); a {@link Delivery} from before a reset is ignored. Acks wait while the channel is closed.
+ *
+ * <p>Confined to the context it was created on (calls from elsewhere hop onto it).
+ */
+public final class AckWindow {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AckWindow.class);
+  /** The longest an ack waits for its neighbours. */
+  public static final long WINDOW_MS = 5;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Supplier<RabbitMQClient> client;
+  private final String queue;
+  private final int flushAt;
+  /** Outstanding deliveries of the current channel, by tag: true once settled and waiting for its ack. */
+  private final TreeMap<Long, Boolean> outstanding = new TreeMap<>();
+  private int settled;
+  private volatile long generation;
+  private long timer = -1;
+
+  /**
+   * @param client   the consumer's client (its current channel is the one acks go to)
+   * @param queue    for the logs
+   * @param prefetch the consumer's prefetch: the window is flushed at once when half of it waits for an ack, so
+   *                 the broker never stops delivering for want of an ack that is only waiting for the timer
+   */
+  public AckWindow(Vertx vertx, Supplier<RabbitMQClient> client, String queue, int prefetch) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.client = client;
+    this.queue = queue;
+    this.flushAt = Math.max(1, prefetch / 2);
+  }
+
+  /** A delivery in the order the broker delivered it; call before processing it. */
+  public Delivery delivered(long tag) {
+    Delivery delivery = new Delivery(tag, generation);
+    onContext(() -> {
+      if (delivery.generation == generation) {
+        outstanding.put(tag, false);
+      }
+    });
+    return delivery;
+  }
+
+  /** The delivery is settled (written, or parked): it is acked within {@value #WINDOW_MS} ms, with its neighbours. */
+  public void ack(Delivery delivery) {
+    onContext(() -> {
+      if (delivery.generation != generation || !Boolean.FALSE.equals(outstanding.get(delivery.tag))) {
+        return;
+      }
+      outstanding.put(delivery.tag, true);
+      settled++;
+      if (settled >= flushAt) {
+        flush();
+      } else if (timer == -1) {
+        timer = vertx.setTimer(WINDOW_MS, id -> {
+          timer = -1;
+          flush();
+        });
+      }
+    });
+  }
+
+  /**
+   * Hands the delivery back to the broker now ({@code basicNack} with requeue). The acks after it wait until the
+   * nack is sent, so that a multiple ack can never cover it.
+   */
+  public Future<Void> nack(Delivery delivery) {
+    return Future.future(promise -> onContext(() -> {
+      if (delivery.generation != generation || !outstanding.containsKey(delivery.tag)) {
+        promise.fail("the delivery belongs to a closed channel; the broker redelivers it");
+        return;
+      }
+      Amqp.safely(() -> client.get().basicNack(delivery.tag, false, true)).onComplete(ar -> {
+        if (delivery.generation == generation && outstanding.remove(delivery.tag) != null && settled > 0) {
+          flush();
+        }
+        promise.handle(ar);
+      });
+    }));
+  }
+
+  /** Sends the acks that can go now (before the consumer stops, so that they are not redelivered). */
+  public Future<Void> flushNow() {
+    return Future.future(promise -> onContext(() -> flush().onComplete(ar -> promise.complete())));
+  }
+
+  /** The connection was (re)established: forget the earlier channel's deliveries. */
+  public void reset() {
+    onContext(() -> {
+      generation++;
+      outstanding.clear();
+      settled = 0;
+    });
+  }
+
+  /** Acks the unbroken run of settled deliveries at the head, with one multiple ack. */
+  private Future<Void> flush() {
+    RabbitMQClient c = client.get();
+    if (c == null || !c.isOpenChannel()) {
+      return Future.succeededFuture();
+    }
+    long last = -1;
+    int count = 0;
+    for (Iterator<Map.Entry<Long, Boolean>> it = outstanding.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, Boolean> head = it.next();
+      if (!head.getValue()) {
+        break;
+      }
+      last = head.getKey();
+      count++;
+      it.remove();
+    }
+    if (count == 0) {
+      return Future.succeededFuture();
+    }
+    settled -= count;
+    int acked = count;
+    long upTo = last;
+    return Amqp.safely(() -> c.basicAck(upTo, acked > 1))
+      .onFailure(e -> LOG.warn("Acking {} messages of {} failed: {}; they will be redelivered", acked, queue, e.toString()));
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  /** One delivery: its tag on the channel it came on. */
+  public static final class Delivery {
+    private final long tag;
+    private final long generation;
+
+    private Delivery(long tag, long generation) {
+      this.tag = tag;
+      this.generation = generation;
+    }
+
+    public long tag() {
+      return tag;
+    }
+  }
+}
