@@ -54,23 +54,24 @@ class GatewayLimitsTest {
   }
 
   @Test
-  @DisplayName("A request line of 4096 bytes is served; one byte more is answered 414 URI Too Long")
+  @DisplayName("A request line of 4096 bytes is served; one byte more is answered 414 URI Too Long, problem+json")
   void uriLength() {
     String fits = requestLine(ServiceHttp.MAX_INITIAL_LINE_BYTES);
     String tooLong = requestLine(ServiceHttp.MAX_INITIAL_LINE_BYTES + 1);
 
     assertThat(raw(fits + "\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 404");
     // answered before the request line could be read, hence as HTTP/1.0
-    assertThat(raw(tooLong + "\r\nHost: x\r\nConnection: close\r\n\r\n")).matches("(?s)HTTP/1\\.[01] 414 .*");
+    assertThat(raw(tooLong + "\r\nHost: x\r\nConnection: close\r\n\r\n")).matches("(?s)HTTP/1\\.[01] 414 .*")
+      .contains("application/problem+json").contains("\"status\":414");
   }
 
   @Test
-  @DisplayName("Headers of 7 KiB are served; headers over 8 KiB are answered 431 Request Header Fields Too Large")
+  @DisplayName("Headers of 7 KiB are served; headers over 8 KiB are answered 431 Request Header Fields Too Large, problem+json")
   void headerSize() {
     assertThat(raw("GET /ping HTTP/1.1\r\nHost: x\r\nX-Pad: " + "p".repeat(7 * 1024) + "\r\nConnection: close\r\n\r\n"))
       .startsWith("HTTP/1.1 200");
     assertThat(raw("GET /ping HTTP/1.1\r\nHost: x\r\nX-Pad: " + "p".repeat(ServiceHttp.MAX_HEADER_BYTES) + "\r\nConnection: close\r\n\r\n"))
-      .startsWith("HTTP/1.1 431");
+      .startsWith("HTTP/1.1 431").contains("application/problem+json").contains("\"status\":431");
   }
 
   static Stream<Arguments> smuggling() {
