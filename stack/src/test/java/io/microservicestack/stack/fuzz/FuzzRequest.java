@@ -30,7 +30,7 @@ record FuzzRequest(String operation, String method, String pathAndQuery, String 
 
   @Override
   public String toString() {
-    StringBuilder text = new StringBuilder(method).append(' ').append(pathAndQuery);
+    StringBuilder text = new StringBuilder(method).append(' ').append(shorten(pathAndQuery));
     if (contentType != null) {
       text.append(" [Content-Type: ").append(contentType).append(']');
     }

@@ -1,5 +1,6 @@
 package io.microservicestack.stack.fuzz;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.yaml.snakeyaml.Yaml;
 
@@ -57,7 +58,7 @@ record Operation(String id, String method, String path, List<Param> params, Json
 
   private static Operation of(JsonObject contract, String path, String method, JsonObject operation) {
     List<Param> params = new ArrayList<>();
-    for (Object entry : operation.getJsonArray("parameters", new io.vertx.core.json.JsonArray())) {
+    for (Object entry : operation.getJsonArray("parameters", new JsonArray())) {
       JsonObject param = (JsonObject) entry;
       JsonObject schema = param.getJsonObject("schema", new JsonObject());
       params.add(new Param(param.getString("name"), param.getString("in"), param.getBoolean("required", false),

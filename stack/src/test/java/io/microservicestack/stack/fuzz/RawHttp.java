@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -100,7 +101,7 @@ final class RawHttp {
         chunked = true;
       }
     }
-    byte[] body = java.util.Arrays.copyOfRange(answer, end + 4, answer.length);
+    byte[] body = Arrays.copyOfRange(answer, end + 4, answer.length);
     return new Answer(status, contentType, new String(chunked ? unchunk(body) : body, StandardCharsets.UTF_8));
   }
 

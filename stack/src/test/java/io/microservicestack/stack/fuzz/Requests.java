@@ -8,9 +8,11 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
 
 import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -110,7 +112,7 @@ final class Requests {
     Arbitrary<String> tail = odd ? Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just("")), Tuple.of(1, Arbitraries.of(ODD_QUERY_TAILS)))
       : Arbitraries.just("");
     return Combinators.combine(path, query, tail).as((values, params, extra) -> {
-      Map<String, String> byName = new java.util.HashMap<>();
+      Map<String, String> byName = new HashMap<>();
       for (int i = 0; i < values.size(); i++) {
         byName.put(op.pathParams().get(i).name(), values.get(i));
       }
@@ -134,7 +136,9 @@ final class Requests {
     if (oddWeight == 0) {
       return valid;
     }
-    Arbitrary<String> odd = param.integer() ? Arbitraries.of(ODD_INTEGERS) : Values.oddText().map(Requests::encode);
+    // at most 1000 characters: a request line over 4096 bytes is answered 414 before any route (GatewayLimitsTest)
+    Arbitrary<String> odd = param.integer() ? Arbitraries.of(ODD_INTEGERS)
+      : Values.oddText().map(Requests::encode).filter(encoded -> encoded.length() <= 1_000);
     return Arbitraries.frequencyOf(Tuple.of(1, valid), Tuple.of(oddWeight, odd));
   }
 
@@ -268,6 +272,6 @@ final class Requests {
   }
 
   private static String encode(String text) {
-    return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }
