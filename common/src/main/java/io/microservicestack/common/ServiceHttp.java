@@ -32,7 +32,8 @@ public final class ServiceHttp {
   /** How long a stopping server lets in-flight requests finish. */
   public static final long SHUTDOWN_GRACE_SECONDS = 10;
   /**
-   * The longest request line ({@code METHOD URI HTTP/1.1}) in bytes; a longer one is answered 414 URI Too Long.
+   * The longest request line ({@code METHOD URI HTTP/1.1}) in bytes; a longer one is answered 414 URI Too Long
+   * (problem+json, {@link InvalidRequests}).
    * Netty's default, kept on purpose: the longest URI of the API (a feed position or a paging query) is far shorter.
    */
   public static final int MAX_INITIAL_LINE_BYTES = 4_096;
@@ -96,12 +97,14 @@ public final class ServiceHttp {
   }
 
   /**
-   * Listens with {@code options} (port 0 picks a free one) and logs the bound port. A port that is taken fails
+   * Listens with {@code options} (port 0 picks a free one) and logs the bound port. A request the server cannot read
+   * (over a limit, malformed) is answered problem+json too ({@link InvalidRequests}). A port that is taken fails
    * with one sentence naming the service, the address and the setting to change.
    */
   public static Future<HttpServer> listen(Vertx vertx, HttpServerOptions options, Router router, String service, Setting port) {
     return vertx.createHttpServer(options.setCompressionSupported(false))
       .requestHandler(router)
+      .invalidRequestHandler(InvalidRequests::handle)
       .listen()
       .recover(failure -> Future.failedFuture(failure instanceof BindException
         ? new IllegalStateException("The " + service + " cannot listen on " + options.getHost() + ":" + options.getPort()

@@ -11,10 +11,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -73,6 +75,38 @@ class ServiceHttpTest {
     assertThat(ready.body()).contains("\"down\"").contains("gone");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(missing.headers().firstValue("Content-Type")).hasValue(Problem.CONTENT_TYPE);
+  }
+
+  @Test
+  @DisplayName("A request line over 4096 bytes is a 414, headers over 8 KiB a 431, a malformed request a 400: each problem+json naming what was wrong, and the connection is closed")
+  void unreadableRequests(Vertx vertx) throws Exception {
+    var server = ServiceHttp.listen(vertx, ServiceHttp.router(vertx, HealthChecks.create(vertx)), "test", "127.0.0.1", 0, PORT)
+      .await(5, TimeUnit.SECONDS);
+    String longUri = "GET /" + "a".repeat(ServiceHttp.MAX_INITIAL_LINE_BYTES) + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    String bigHeaders = "GET /ping HTTP/1.1\r\nHost: x\r\nX-Pad: " + "p".repeat(ServiceHttp.MAX_HEADER_BYTES) + "\r\n\r\n";
+    String malformed = "GET /ping HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n";
+
+    assertProblem(raw(server.actualPort(), longUri), 414, "longer than 4096 bytes");
+    assertProblem(raw(server.actualPort(), bigHeaders), 431, "larger than 8192 bytes");
+    assertProblem(raw(server.actualPort(), malformed), 400, "not valid HTTP/1.1");
+  }
+
+  private static void assertProblem(String answer, int status, String detail) {
+    assertThat(answer).matches("(?s)HTTP/1\\.[01] " + status + " .*");
+    String[] headAndBody = answer.split("\r\n\r\n", 2);
+    assertThat(headAndBody[0]).containsIgnoringCase("content-type: " + Problem.CONTENT_TYPE);
+    JsonObject problem = new JsonObject(headAndBody[1]);
+    assertThat(problem.getInteger("status")).isEqualTo(status);
+    assertThat(problem.getString("detail")).contains(detail);
+  }
+
+  /** Sends {@code request} on a plain socket and reads until the server closes the connection (fails after 10 s). */
+  private static String raw(int port, String request) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
   }
 
   @Test

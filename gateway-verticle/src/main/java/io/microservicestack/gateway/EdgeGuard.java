@@ -84,7 +84,7 @@ final class EdgeGuard {
         ProblemHandler.send(ctx.response(), Problem.of(403, "Forbidden", "Websocket connections from this origin are not allowed"));
         return;
       }
-      admit(ctx, scope, RateLimiter.Kind.CONNECT, websocketToken(ctx.request()));
+      admit(ctx, scope, RateLimiter.Kind.CONNECT, websocketToken(ctx));
     };
   }
 
@@ -178,7 +178,8 @@ final class EdgeGuard {
     return token.isEmpty() ? null : token;
   }
 
-  private static String websocketToken(HttpServerRequest request) {
+  private static String websocketToken(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
     String token = bearer(request);
     if (token != null) {
       return token;
@@ -193,7 +194,8 @@ final class EdgeGuard {
         return token;
       }
     }
-    String query = request.getParam("access_token");
+    // vertx-web's queryParams: a query that is not valid percent-encoding is a 400, not the core's exception (a 500)
+    String query = ctx.queryParams().get("access_token");
     return query == null || query.isBlank() ? null : query;
   }
 

@@ -27,13 +27,14 @@ import java.util.stream.Stream;
  * @param webRoot          directory (absolute, or relative to the working directory) or classpath folder of the page
  * @param wsMaxPerClient   websockets one client address may hold open at once; 0: no limit
  * @param bridgePort       port of the TCP event-bus bridge ({@link EventBusBridge}); 0 picks a free one, -1 (unset): no bridge
+ * @param bridgeMaxFrameBytes the longest frame a bridge client may send; a longer one closes its connection
  * @param auth             who may call: the identity settings
  * @param limits           how often, and the upstreams' circuit breakers
  */
 public record GatewayConfig(String httpHost, int httpPort, String userHost, int userPort, String slackHost, int slackPort,
                             long proxyTimeoutMs, long rpcTimeoutMs, long healthTimeoutMs, int wsMaxBuffered,
                             long wsPingIntervalMs, long feedPollMs, String webRoot, int wsMaxPerClient, int bridgePort,
-                            AuthConfig auth, EdgeLimits limits) {
+                            int bridgeMaxFrameBytes, AuthConfig auth, EdgeLimits limits) {
 
   /** The classpath folder of the bundled page, served when {@code webRoot} is absent. */
   public static final String BUNDLED_WEB_ROOT = "webroot";
@@ -67,6 +68,9 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       + "0: no limit. Behind a reverse proxy every client has the proxy's address");
   public static final Setting BRIDGE_PORT = Setting.of("bridgePort", "BRIDGE_PORT", null,
     "port of the TCP event-bus bridge for clients in other languages (docs/polyglot.md); unset: no bridge; 0 picks a free one");
+  public static final Setting BRIDGE_MAX_FRAME_BYTES = Setting.of("bridgeMaxFrameBytes", "BRIDGE_MAX_FRAME_BYTES", 65_536,
+    "the longest frame (JSON bytes after the length prefix) a bridge client may send; a longer one is answered with an "
+      + "err frame frame_too_large and the connection is closed");
 
   /** {@link #bridgePort()} when the bridge is off. */
   public static final int BRIDGE_OFF = -1;
@@ -74,7 +78,7 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
   /** Every setting, in the order of the docs. */
   public static final List<Setting> SETTINGS = Stream.of(List.of(HTTP_HOST, HTTP_PORT, USER_HOST, USER_PORT, SLACK_HOST,
       SLACK_PORT, PROXY_TIMEOUT_MS, RPC_TIMEOUT_MS, HEALTH_TIMEOUT_MS, WS_MAX_BUFFERED, WS_PING_INTERVAL_MS, FEED_POLL_MS, WEB_ROOT,
-      WS_MAX_PER_CLIENT, BRIDGE_PORT),
+      WS_MAX_PER_CLIENT, BRIDGE_PORT, BRIDGE_MAX_FRAME_BYTES),
     AuthConfig.SETTINGS, EdgeLimits.SETTINGS).flatMap(List::stream).toList();
 
   public GatewayConfig {
@@ -91,6 +95,7 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
     if (bridgePort != BRIDGE_OFF) {
       BRIDGE_PORT.requireRange(bridgePort, 0, 65_535);
     }
+    BRIDGE_MAX_FRAME_BYTES.requireRange(bridgeMaxFrameBytes, 1, Integer.MAX_VALUE);
   }
 
   /** Reads the config object, with the defaults for absent keys; a bad value fails naming its setting. */
@@ -111,6 +116,7 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       WEB_ROOT.string(json),
       WS_MAX_PER_CLIENT.intValue(json),
       BRIDGE_PORT.string(json) == null ? BRIDGE_OFF : BRIDGE_PORT.intValue(json),
+      BRIDGE_MAX_FRAME_BYTES.intValue(json),
       AuthConfig.fromJson(json),
       EdgeLimits.fromJson(json));
   }
@@ -135,7 +141,8 @@ public record GatewayConfig(String httpHost, int httpPort, String userHost, int 
       .put(FEED_POLL_MS.key(), feedPollMs)
       .put(WEB_ROOT.key(), webRoot)
       .put(WS_MAX_PER_CLIENT.key(), wsMaxPerClient)
-      .put(BRIDGE_PORT.key(), bridgePort == BRIDGE_OFF ? null : bridgePort);
+      .put(BRIDGE_PORT.key(), bridgePort == BRIDGE_OFF ? null : bridgePort)
+      .put(BRIDGE_MAX_FRAME_BYTES.key(), bridgeMaxFrameBytes);
     return limits.addTo(auth.addTo(json));
   }
 

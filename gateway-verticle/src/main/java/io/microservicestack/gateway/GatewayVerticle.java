@@ -78,7 +78,7 @@ public class GatewayVerticle extends VerticleBase {
       .onSuccess(listening -> server = listening)
       .compose(v -> config.bridgePort() == GatewayConfig.BRIDGE_OFF
         ? Future.succeededFuture()
-        : EventBusBridge.start(vertx, config.bindHost(), config.bridgePort(),
+        : EventBusBridge.start(vertx, config.bindHost(), config.bridgePort(), config.bridgeMaxFrameBytes(),
           verifier == null ? new BridgeGuard() : new BridgeGuard.Jwt(verifier, edgeMetrics)).onSuccess(b -> bridge = b));
   }
 

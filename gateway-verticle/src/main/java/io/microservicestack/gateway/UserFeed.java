@@ -60,7 +60,8 @@ public final class UserFeed {
   /** The route handler: validates the query, upgrades, subscribes and starts the replay. */
   public void upgrade(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    FeedRequest asked = FeedRequest.parse(request.params());
+    // vertx-web's queryParams: a query that is not valid percent-encoding is a 400 (the core's params() throws: a 500)
+    FeedRequest asked = FeedRequest.parse(ctx.queryParams());
     if (!request.canUpgradeToWebSocket()) {
       throw Problem.of(426, "Upgrade Required", "/ws/users is a websocket: connect with a websocket client").exception();
     }

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.util.List;
@@ -169,6 +171,48 @@ class EventBusBridgeTest {
       assertThat(allowed.getString("type")).as(allowed.encode()).isEqualTo("message");
       assertThat(allowed.getJsonObject("body")).isEqualTo(new JsonObject().put("subject", "ada"));
     }
+  }
+
+  @Test
+  @DisplayName("A frame of BRIDGE_MAX_FRAME_BYTES (64 KiB by default) is read; one byte more is answered with an err frame frame_too_large and the connection is closed.")
+  void frameLengthLimit() throws IOException {
+    GatewayVerticle gateway = gatewayWithBridge();
+    int limit = GatewayConfig.fromJson(new JsonObject()).bridgeMaxFrameBytes();
+
+    try (BridgeSocket client = new BridgeSocket(gateway.bridgePort())) {
+      client.write(pingOf(limit));
+      assertThat(client.read().getString("type")).isEqualTo("pong");
+      client.write(pingOf(limit + 1));
+
+      assertThat(client.read()).isEqualTo(new JsonObject().put("type", "err").put("message", "frame_too_large")
+        .put("maxFrameBytes", 65_536));
+      assertThat(client.closedByServer()).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "announced length {0}")
+  @ValueSource(ints = {Integer.MAX_VALUE, -1, 1_025})
+  @DisplayName("A client announcing a 2 GiB (or negative) frame is refused at the length prefix, without the gateway waiting for the bytes; a small limit can be set.")
+  void hugeAnnouncedFrame(int announced) throws IOException {
+    GatewayVerticle gateway = GatewayFixture.deploy(vertx, GatewayFixture.config(vertx).put("bridgePort", 0)
+      .put("bridgeMaxFrameBytes", 1_024));
+
+    try (BridgeSocket client = new BridgeSocket(gateway.bridgePort())) {
+      client.write(new JsonObject().put("type", "ping"));
+      assertThat(client.read().getString("type")).isEqualTo("pong");
+      client.writeRaw(new byte[] {(byte) (announced >>> 24), (byte) (announced >>> 16), (byte) (announced >>> 8), (byte) announced,
+        '{', '"'});
+
+      assertThat(client.read()).isEqualTo(new JsonObject().put("type", "err").put("message", "frame_too_large")
+        .put("maxFrameBytes", 1_024));
+      assertThat(client.closedByServer()).isTrue();
+    }
+  }
+
+  /** A ping frame padded to exactly {@code bytes} bytes of JSON. */
+  private static JsonObject pingOf(int bytes) {
+    JsonObject ping = new JsonObject().put("type", "ping").put("pad", "");
+    return ping.put("pad", "p".repeat(bytes - ping.encode().length()));
   }
 
   @Test

@@ -168,7 +168,7 @@ class GatewayVerticleTest {
     GatewayConfig fromEnv = GatewayConfig.fromJson(new JsonObject().put("httpPort", "9100").put("wsMaxBuffered", "50"));
 
     assertThat(defaults).isEqualTo(new GatewayConfig(null, 8100, "127.0.0.1", 8101, "127.0.0.1", 8102,
-      5_000, 3_000, 2_000, 1_000, 30_000, 1_000, "webroot", 0, GatewayConfig.BRIDGE_OFF,
+      5_000, 3_000, 2_000, 1_000, 30_000, 1_000, "webroot", 0, GatewayConfig.BRIDGE_OFF, 65_536,
       new AuthConfig(AuthConfig.Mode.OFF, null, null, null, null, List.of(), 30, 30_000, List.of()),
       new EdgeLimits("redis://127.0.0.1:6379", RateBudget.OFF, RateBudget.OFF, RateBudget.OFF, 5, 10_000)));
     assertThat(defaults.bindHost()).as("open API: this machine only").isEqualTo("127.0.0.1");

@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,6 +35,23 @@ public final class BridgeSocket implements AutoCloseable {
     out.writeInt(json.length);
     out.write(json);
     out.flush();
+  }
+
+  /** Writes {@code bytes} as they are: a length prefix announcing anything, half a frame. */
+  public void writeRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** Whether the server closed the connection (end of stream), or an {@link AssertionError} when it sends more or nothing. */
+  public boolean closedByServer() throws IOException {
+    try {
+      return in.read() == -1;
+    } catch (SocketException e) {
+      return true; // reset by the server
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("the connection is still open after " + READ_TIMEOUT, e);
+    }
   }
 
   /** The next frame, or an {@link AssertionError} when none arrives within the deadline. */
