@@ -2,7 +2,6 @@ package io.microservicestack.stack;
 
 import io.microservicestack.common.testing.BadBodies;
 import io.microservicestack.common.testing.BadBodies.BadBody;
-import io.microservicestack.gateway.ContractAnswers;
 import io.microservicestack.stack.testing.InProcessStack;
 import io.microservicestack.stack.testing.StackHttp;
 import io.vertx.core.json.JsonObject;
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -72,23 +72,20 @@ class BadInputIT {
   @ValueSource(strings = {"/user", "/users", "/messages"})
   @DisplayName("A body of another media type is a 415 problem, which the contract lists (it did not: found by GatewayFuzzIT)")
   void otherMediaType(String path) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
+    HttpResponse<String> response = StackHttp.send(HttpRequest.newBuilder(URI.create(stack.gatewayUrl() + path))
       .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}")).timeout(Duration.ofSeconds(10))
-      .build(), HttpResponse.BodyHandlers.ofString());
+      .build());
 
     assertThat(response.statusCode()).isEqualTo(415);
-    ContractAnswers.check("POST", path, response.statusCode(), response.headers().firstValue("content-type").orElse(null),
-      response.body());
   }
 
   @ParameterizedTest(name = "GET {0}")
-  @ValueSource(strings = {"/messages?channel=%23bad-input", "/messages", "/schemas/user.json"})
+  @CsvSource({"/messages?channel=%23bad-input, 200", "/messages, 400", "/schemas/user.json, 200"})
   @DisplayName("GET /messages with its required channel (200) or without (400), and the user schema (application/schema+json) answer as the contract says (it named neither: found by GatewayFuzzIT)")
-  void contractOfReads(String pathAndQuery) throws Exception {
-    HttpResponse<String> response = get(pathAndQuery);
+  void contractOfReads(String pathAndQuery, int status) throws Exception {
+    HttpResponse<String> response = get(pathAndQuery); // checked against the contract by StackHttp
 
-    ContractAnswers.check("GET", pathAndQuery, response.statusCode(), response.headers().firstValue("content-type").orElse(null),
-      response.body());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
   }
 
   private static void assertBadRequest(HttpResponse<String> response, BadBody body) {
