@@ -79,6 +79,14 @@ class UserCreatedConsumerTest {
     return proxy;
   }
 
+  /** Points the consumer at RabbitMQ through a proxy of the test's own, which the test can cut. */
+  private TcpProxy rabbitThroughProxy() {
+    URI amqp = SlackTestSupport.amqpAddress();
+    TcpProxy proxy = proxyTo(amqp);
+    config.put("amqpUri", amqp.getScheme() + "://" + amqp.getRawUserInfo() + "@127.0.0.1:" + proxy.port());
+    return proxy;
+  }
+
   private static UserCreated event(String email) {
     return new UserCreated(UUID.randomUUID(), Instant.now(), new JsonObject().put("id", 1).put("name", "Ann").put("email", email).put("createdAt", Instant.now().toString()));
   }
@@ -207,9 +215,7 @@ class UserCreatedConsumerTest {
   @Test
   @DisplayName("After the RabbitMQ connection is cut while events are published, every event gets exactly one message")
   void survivesAConnectionCut() {
-    URI amqp = SlackTestSupport.amqpAddress();
-    TcpProxy proxy = proxyTo(amqp);
-    config.put("amqpUri", amqp.getScheme() + "://" + amqp.getRawUserInfo() + "@127.0.0.1:" + proxy.port());
+    TcpProxy proxy = rabbitThroughProxy();
     int port = deploy();
     List<String> expected = new ArrayList<>();
 
@@ -257,9 +263,7 @@ class UserCreatedConsumerTest {
   @Test
   @DisplayName("A connection cut while written events wait for their acks: they are redelivered and each is still written once")
   void cutWhileAcksWait() {
-    URI amqp = SlackTestSupport.amqpAddress();
-    TcpProxy proxy = proxyTo(amqp);
-    config.put("amqpUri", amqp.getScheme() + "://" + amqp.getRawUserInfo() + "@127.0.0.1:" + proxy.port());
+    TcpProxy proxy = rabbitThroughProxy();
     int port = deploy();
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < 60; i++) {

@@ -2,7 +2,6 @@ package io.microservicestack.stack;
 
 import io.microservicestack.common.testing.Await;
 import io.microservicestack.common.testing.TestInfrastructure;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -24,9 +23,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
+import static io.microservicestack.stack.Spans.attribute;
+import static io.microservicestack.stack.Spans.dump;
+import static io.microservicestack.stack.Spans.find;
+import static io.microservicestack.stack.Spans.isChildOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -101,40 +102,21 @@ class ClusterTracingTest {
     HttpResponse<String> read = StackProcess.get(gatewayUrl + "/users/" + id, "traceparent", "00-" + trace + "-" + clientSpan + "-01");
     assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
 
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(find(span -> span.getKind() == SpanKind.SERVER
-      && span.getParentSpanId().equals(clientSpan))).as(dump()).isNotNull());
-    SpanData request = find(span -> span.getKind() == SpanKind.SERVER && span.getParentSpanId().equals(clientSpan));
-    SpanData send = find(span -> span.getKind() == SpanKind.CLIENT && isChildOf(span, request) && "users.get".equals(attribute(span, "messaging.destination.name")));
-    assertThat(send).as("the gateway's users.get request, under its GET:\n" + dump()).isNotNull();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(find(span -> span.getKind() == SpanKind.SERVER
-      && isChildOf(span, send))).as(dump()).isNotNull());
-    SpanData receive = find(span -> span.getKind() == SpanKind.SERVER && isChildOf(span, send));
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(find(span -> isChildOf(span, receive)
-      && "postgresql".equals(attribute(span, "db.system")))).as(dump()).isNotNull());
-    SpanData select = find(span -> isChildOf(span, receive) && "postgresql".equals(attribute(span, "db.system")));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(find(spans, span -> span.getKind() == SpanKind.SERVER
+      && span.getParentSpanId().equals(clientSpan))).as(dump(spans)).isNotNull());
+    SpanData request = find(spans, span -> span.getKind() == SpanKind.SERVER && span.getParentSpanId().equals(clientSpan));
+    SpanData send = find(spans, span -> span.getKind() == SpanKind.CLIENT && isChildOf(span, request) && "users.get".equals(attribute(span, "messaging.destination.name")));
+    assertThat(send).as("the gateway's users.get request, under its GET:\n" + dump(spans)).isNotNull();
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(find(spans, span -> span.getKind() == SpanKind.SERVER
+      && isChildOf(span, send))).as(dump(spans)).isNotNull());
+    SpanData receive = find(spans, span -> span.getKind() == SpanKind.SERVER && isChildOf(span, send));
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(find(spans, span -> isChildOf(span, receive)
+      && "postgresql".equals(attribute(span, "db.system")))).as(dump(spans)).isNotNull());
+    SpanData select = find(spans, span -> isChildOf(span, receive) && "postgresql".equals(attribute(span, "db.system")));
 
     assertThat(attribute(request, "url.path")).isEqualTo("/users/" + id);
     assertThat(List.of(request, send, receive, select)).allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(trace));
     assertThat(receive.getParentSpanContext().isRemote()).as("the receipt continues the context the message carried").isTrue();
     assertThat(select.getKind()).isEqualTo(SpanKind.CLIENT);
-  }
-
-  private SpanData find(Predicate<SpanData> predicate) {
-    return spans.getFinishedSpanItems().stream().filter(predicate).findFirst().orElse(null);
-  }
-
-  private static boolean isChildOf(SpanData span, SpanData parent) {
-    return parent != null && span.getParentSpanId().equals(parent.getSpanId()) && span.getTraceId().equals(parent.getTraceId());
-  }
-
-  private static Object attribute(SpanData span, String key) {
-    return span.getAttributes().get(AttributeKey.stringKey(key));
-  }
-
-  private String dump() {
-    return spans.getFinishedSpanItems().stream()
-      .map(span -> span.getKind() + " " + span.getName() + " trace=" + span.getTraceId().substring(0, 8) + " id=" + span.getSpanId()
-        + " parent=" + span.getParentSpanId() + " " + span.getAttributes().asMap())
-      .collect(Collectors.joining("\n"));
   }
 }

@@ -2,7 +2,6 @@ package io.microservicestack.stack;
 
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.microservicestack.stack.testing.StackHttp;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -35,9 +34,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
 
+import static io.microservicestack.stack.Spans.attribute;
+import static io.microservicestack.stack.Spans.dump;
+import static io.microservicestack.stack.Spans.find;
+import static io.microservicestack.stack.Spans.isChildOf;
+import static io.microservicestack.stack.Spans.longAttribute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -110,28 +112,28 @@ class TracingTest {
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-      assertThat(find(span -> span.getKind() == SpanKind.CLIENT && String.valueOf(url(span)).endsWith("/hook"))).as(dump()).isNotNull());
+      assertThat(find(spans, span -> span.getKind() == SpanKind.CLIENT && String.valueOf(url(span)).endsWith("/hook"))).as(dump(spans)).isNotNull());
 
     // The root: the gateway's POST /user (a health poll from before the reset may still end after it, with no parent too).
-    SpanData gatewayServer = find(span -> span.getKind() == SpanKind.SERVER && !span.getParentSpanContext().isValid()
+    SpanData gatewayServer = find(spans, span -> span.getKind() == SpanKind.SERVER && !span.getParentSpanContext().isValid()
       && "/user".equals(attribute(span, "url.path")));
-    assertThat(gatewayServer).as(dump()).isNotNull();
+    assertThat(gatewayServer).as(dump(spans)).isNotNull();
     String trace = gatewayServer.getTraceId();
-    SpanData proxy = find(span -> span.getKind() == SpanKind.CLIENT && isChildOf(span, gatewayServer));
-    SpanData userServer = find(span -> span.getKind() == SpanKind.SERVER && isChildOf(span, proxy));
-    SpanData insert = find(span -> span.getKind() == SpanKind.CLIENT && isChildOf(span, userServer)
+    SpanData proxy = find(spans, span -> span.getKind() == SpanKind.CLIENT && isChildOf(span, gatewayServer));
+    SpanData userServer = find(spans, span -> span.getKind() == SpanKind.SERVER && isChildOf(span, proxy));
+    SpanData insert = find(spans, span -> span.getKind() == SpanKind.CLIENT && isChildOf(span, userServer)
       && "postgresql".equals(attribute(span, "db.system"))
       && String.valueOf(attribute(span, "db.query.text")).contains("INSERT INTO users"));
-    SpanData publish = find(span -> span.getKind() == SpanKind.PRODUCER && isChildOf(span, userServer));
-    SpanData consume = find(span -> span.getKind() == SpanKind.CONSUMER && isChildOf(span, publish));
-    SpanData webhookCall = find(span -> span.getKind() == SpanKind.CLIENT && isChildOf(span, consume)
+    SpanData publish = find(spans, span -> span.getKind() == SpanKind.PRODUCER && isChildOf(span, userServer));
+    SpanData consume = find(spans, span -> span.getKind() == SpanKind.CONSUMER && isChildOf(span, publish));
+    SpanData webhookCall = find(spans, span -> span.getKind() == SpanKind.CLIENT && isChildOf(span, consume)
       && String.valueOf(url(span)).endsWith("/hook"));
     assertThat(java.util.Arrays.asList(proxy, userServer, insert, publish, consume, webhookCall).stream().filter(Objects::isNull).count())
-      .as("every hop has its span under the previous one:\n" + dump()).isZero();
+      .as("every hop has its span under the previous one:\n" + dump(spans)).isZero();
     assertThat(List.of(gatewayServer, proxy, userServer, insert, publish, consume, webhookCall))
       .allSatisfy(span -> assertThat(span.getTraceId()).isEqualTo(trace));
     assertThat(consume.getName()).contains(".slack");
-    assertThat(find(span -> "redis".equals(attribute(span, "db.system")) && isChildOf(span, consume))).as("the Redis write").isNotNull();
+    assertThat(find(spans, span -> "redis".equals(attribute(span, "db.system")) && isChildOf(span, consume))).as("the Redis write").isNotNull();
   }
 
   @Test
@@ -153,11 +155,11 @@ class TracingTest {
     }
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-      assertThat(find(span -> span.getTraceId().equals(traceId) && span.getKind() == SpanKind.PRODUCER)).as(dump()).isNotNull());
-    SpanData consume = find(span -> span.getTraceId().equals(traceId) && span.getKind() == SpanKind.CONSUMER
+      assertThat(find(spans, span -> span.getTraceId().equals(traceId) && span.getKind() == SpanKind.PRODUCER)).as(dump(spans)).isNotNull());
+    SpanData consume = find(spans, span -> span.getTraceId().equals(traceId) && span.getKind() == SpanKind.CONSUMER
       && "00f067aa0ba902b7".equals(span.getParentSpanId()));
-    assertThat(consume).as("the user-queue consumer's span, under the producer's:\n" + dump()).isNotNull();
-    assertThat(find(span -> span.getTraceId().equals(traceId) && "postgresql".equals(attribute(span, "db.system"))
+    assertThat(consume).as("the user-queue consumer's span, under the producer's:\n" + dump(spans)).isNotNull();
+    assertThat(find(spans, span -> span.getTraceId().equals(traceId) && "postgresql".equals(attribute(span, "db.system"))
       && String.valueOf(attribute(span, "db.query.text")).contains("INSERT INTO users"))).as("the SQL insert, same trace").isNotNull();
   }
 
@@ -176,21 +178,21 @@ class TracingTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> frames.stream().anyMatch(frame -> new JsonObject(frame).getLong("id") == id));
 
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(find(span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(id).equals(longAttribute(span, "user.id"))))
-          .as(dump()).isNotNull());
-      SpanData deliver = find(span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(id).equals(longAttribute(span, "user.id")));
-      SpanData create = find(span -> span.getKind() == SpanKind.SERVER && !span.getParentSpanContext().isValid()
+        assertThat(find(spans, span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(id).equals(longAttribute(span, "user.id"))))
+          .as(dump(spans)).isNotNull());
+      SpanData deliver = find(spans, span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(id).equals(longAttribute(span, "user.id")));
+      SpanData create = find(spans, span -> span.getKind() == SpanKind.SERVER && !span.getParentSpanContext().isValid()
         && "/user".equals(attribute(span, "url.path")));
-      assertThat(create).as(dump()).isNotNull();
+      assertThat(create).as(dump(spans)).isNotNull();
       assertThat(deliver.getKind()).isEqualTo(SpanKind.PRODUCER);
       assertThat(deliver.getParentSpanContext().isValid()).as("a trace of its own").isFalse();
-      assertThat(deliver.getLinks()).as(dump()).hasSize(1);
+      assertThat(deliver.getLinks()).as(dump(spans)).hasSize(1);
       SpanContext link = deliver.getLinks().get(0).getSpanContext();
       assertThat(link.getTraceId()).isEqualTo(create.getTraceId());
       // The link names a span of the create's trace: the gateway's receipt of the users.created announcement.
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(find(span -> span.getSpanId().equals(link.getSpanId()) && span.getTraceId().equals(create.getTraceId())))
-          .as(dump()).isNotNull());
+        assertThat(find(spans, span -> span.getSpanId().equals(link.getSpanId()) && span.getTraceId().equals(create.getTraceId())))
+          .as(dump(spans)).isNotNull());
     } finally {
       feed.abort();
     }
@@ -226,7 +228,7 @@ class TracingTest {
       long loud = new JsonObject(created.body()).getLong("id");
 
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(java.util.Arrays.asList(deliverySpan(quiet), deliverySpan(loud)))
-        .as(dump()).doesNotContainNull());
+        .as(dump(spans)).doesNotContainNull());
       assertThat(deliverySpan(quiet).getLinks()).as("no announcement, nothing to link to").isEmpty();
       assertThat(deliverySpan(loud).getLinks()).hasSize(1);
       assertThat(frames).anySatisfy(frame -> assertThat(new JsonObject(frame).getLong("id")).isEqualTo(quiet));
@@ -236,34 +238,11 @@ class TracingTest {
   }
 
   private SpanData deliverySpan(long userId) {
-    return find(span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(userId).equals(longAttribute(span, "user.id")));
-  }
-
-  private SpanData find(Predicate<SpanData> predicate) {
-    return spans.getFinishedSpanItems().stream().filter(predicate).findFirst().orElse(null);
-  }
-
-  private static boolean isChildOf(SpanData span, SpanData parent) {
-    return parent != null && span.getParentSpanId().equals(parent.getSpanId()) && span.getTraceId().equals(parent.getTraceId());
+    return find(spans, span -> "users.feed deliver".equals(span.getName()) && Long.valueOf(userId).equals(longAttribute(span, "user.id")));
   }
 
   private static Object url(SpanData span) {
     Object url = attribute(span, "http.url");
     return url != null ? url : attribute(span, "url.full");
-  }
-
-  private static Long longAttribute(SpanData span, String key) {
-    return span.getAttributes().get(AttributeKey.longKey(key));
-  }
-
-  private static Object attribute(SpanData span, String key) {
-    return span.getAttributes().get(AttributeKey.stringKey(key));
-  }
-
-  private String dump() {
-    return spans.getFinishedSpanItems().stream()
-      .map(span -> span.getKind() + " " + span.getName() + " trace=" + span.getTraceId().substring(0, 8) + " id=" + span.getSpanId()
-        + " parent=" + span.getParentSpanId() + " " + span.getAttributes().asMap())
-      .collect(Collectors.joining("\n"));
   }
 }
