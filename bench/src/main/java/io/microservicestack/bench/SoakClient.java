@@ -24,6 +24,11 @@ final class SoakClient {
   long duplicates;
   long outOfOrder;
   long reconnects;
+  /** nanoTime of the last frame, and of the last connect attempt: what a client that stopped receiving was doing. */
+  long lastFrameAt;
+  long lastConnectAt;
+  /** Whether a connect is under way (its handshake not answered yet). */
+  boolean connecting;
 
   private final Vertx vertx;
   private final WebSocketClient ws;
@@ -78,8 +83,19 @@ final class SoakClient {
     }
   }
 
+  /** Where the client stands, for the report of a client that missed users. */
+  JsonObject state() {
+    long now = System.nanoTime();
+    return new JsonObject().put("open", socket != null).put("connecting", connecting).put("reconnects", reconnects)
+      .put("last", last == null ? null : last.toString())
+      .put("lastFrameAgoMs", lastFrameAt == 0 ? null : (now - lastFrameAt) / 1_000_000)
+      .put("lastConnectAgoMs", lastConnectAt == 0 ? null : (now - lastConnectAt) / 1_000_000);
+  }
+
   private Future<WebSocket> connect(String uri) {
-    return ws.connect(port, host, uri).onSuccess(connected -> {
+    connecting = true;
+    lastConnectAt = System.nanoTime();
+    return ws.connect(port, host, uri).onComplete(ar -> connecting = false).onSuccess(connected -> {
       socket = connected;
       connected.textMessageHandler(this::frame);
       connected.closeHandler(v -> {
@@ -99,6 +115,7 @@ final class SoakClient {
     FeedPosition position = FeedPosition.parse("position", user.getString("position"));
     long id = user.getLong("id");
     frames++;
+    lastFrameAt = System.nanoTime();
     if (last != null && !position.isAfter(last)) {
       outOfOrder++;
     } else {
