@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The stack under faults: users created at a steady rate through the gateway while websocket clients drop every few
@@ -119,7 +120,9 @@ final class FeedSoak {
     for (int i = 0; i < options.clients(); i++) {
       SoakClient client = new SoakClient(vertx, ws, options.host(), options.port(), this::firstFrame);
       clients.add(client);
-      connected.add(client.connect().mapEmpty());
+      // The load starts once every client received the seed user: a client still waiting for its ?last=1 read when
+      // the first users are created would start after them, as the feed's contract says, and "miss" them.
+      connected.add(client.connect().compose(ws -> client.positioned()).timeout(120, TimeUnit.SECONDS));
     }
     return connected;
   }

@@ -2,6 +2,7 @@ package io.microservicestack.bench;
 
 import io.microservicestack.common.FeedPosition;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -36,6 +37,7 @@ final class SoakClient {
   private final int port;
   private final LongConsumer onUser;
   private FeedPosition last;
+  private final Promise<Void> positioned = Promise.promise();
   private WebSocket socket;
   private long dropTimer = -1;
   private boolean dropping = true;
@@ -53,6 +55,14 @@ final class SoakClient {
   /** Connects with the latest user first, so that the client knows a position from its first frame on. */
   Future<WebSocket> connect() {
     return connect("/ws/users?last=1");
+  }
+
+  /**
+   * Completes at the first frame: from then on the client has a position and misses nothing. Before it, a user
+   * created after the connect but before the gateway read the latest user is, as {@code ?last=1} says, not sent.
+   */
+  Future<Void> positioned() {
+    return positioned.future();
   }
 
   /** Drops the connection every 2-5 s until {@link #stopDropping}. */
@@ -116,6 +126,7 @@ final class SoakClient {
     long id = user.getLong("id");
     frames++;
     lastFrameAt = System.nanoTime();
+    positioned.tryComplete();
     if (last != null && !position.isAfter(last)) {
       outOfOrder++;
     } else {
