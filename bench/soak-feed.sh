@@ -9,6 +9,7 @@
 #
 # Needs: stack/target/stack.jar and bench/target/bench.jar (mvn -B package -DskipTests), PostgreSQL, Redis and
 # RabbitMQ on the local default ports, jq, psql, redis-cli, and rabbitmqctl (to delete the run's queues).
+# bench/soak.sh is the same soak with the roles in separate clustered JVMs, JVM kills, and a time limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,46 +24,27 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-for tool in java jq psql redis-cli; do
-  command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install -y jq postgresql-client redis-tools)" >&2; exit 2; }
-done
-[ -f stack/target/stack.jar ] && [ -f bench/target/bench.jar ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 2; }
-
-PG_HOST=127.0.0.1 PG_PORT=5432
-REDIS_URI=${REDIS_URI:-redis://127.0.0.1:6379}
-run=$(date +%s) tmp=$(mktemp -d /tmp/microservice-stack-soak.XXXX)
+. bench/soak-common.sh
+soak_require
+soak_setup
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 gateway=$(free_port) user=$(free_port) slack=$(free_port)
-
-cleanup() {
-  [ -n "${stack_pid:-}" ] && kill "$stack_pid" 2>/dev/null && wait "$stack_pid" 2>/dev/null || true
-  [ -n "${probe_pid:-}" ] && kill "$probe_pid" 2>/dev/null || true
-  psql -h "$PG_HOST" -p "$PG_PORT" -U postgres -qc "DROP SCHEMA IF EXISTS soak_$run CASCADE" postgres >/dev/null 2>&1 || true
-  redis-cli --scan --pattern "soak:$run:*" | xargs -r redis-cli del >/dev/null 2>&1 || true
-  for q in "soak.$run.user" "soak.$run.user.dlq" "soak.$run.slack" "soak.$run.slack.dlq"; do
-    command -v rabbitmqctl >/dev/null && rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
-  done
-  rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"soak.$run.events\">>), false, <<\"soak\">>)." >/dev/null 2>&1 || true
-  echo "logs: $tmp" >&2
-}
-trap cleanup EXIT
 
 java -jar bench/target/bench.jar feedsoak --host 127.0.0.1 --port "$gateway" --pg-host "$PG_HOST" --pg-port "$PG_PORT" \
   --pg-proxy-port-file "$tmp/pg-proxy-port" --amqp-proxy-port-file "$tmp/amqp-proxy-port" --users "$users" --rate "$rate" --clients "$clients" \
   --fault-interval-ms "$interval" --cut-ms "$cut" --tag "soak-$run" >"$tmp/result.json" 2>"$tmp/probe.log" &
 probe_pid=$!
+echo "$probe_pid" >>"$pids"
 for _ in $(seq 1 100); do [ -s "$tmp/pg-proxy-port" ] && [ -s "$tmp/amqp-proxy-port" ] && break; sleep 0.1; done
 [ -s "$tmp/amqp-proxy-port" ] || { echo "the probe did not start its proxies (see $tmp/probe.log)" >&2; exit 1; }
 
-PG_URI="postgresql://postgres@127.0.0.1:$(cat "$tmp/pg-proxy-port")/postgres" REDIS_URI=$REDIS_URI \
+PG_URI="postgresql://postgres@127.0.0.1:$(cat "$tmp/pg-proxy-port")/postgres" \
 AMQP_URI="amqp://guest:guest@127.0.0.1:$(cat "$tmp/amqp-proxy-port")" \
 GATEWAY_HTTP_PORT=$gateway USER_HTTP_PORT=$user SLACK_HTTP_PORT=$slack USER_QUEUE_HTTP_PORT=0 HTTP_HOST=127.0.0.1 \
-PG_SCHEMA=soak_$run EVENTS_EXCHANGE=soak.$run.events SLACK_QUEUE=soak.$run.slack USER_QUEUE=soak.$run.user \
-REDIS_KEY_PREFIX=soak:$run: java -Xmx512m -jar stack/target/stack.jar >"$tmp/stack.log" 2>&1 &
-stack_pid=$!
+java -Xmx512m -jar stack/target/stack.jar >"$tmp/stack.log" 2>&1 &
+echo $! >>"$pids"
 
 wait "$probe_pid" || { echo "the probe failed (see $tmp/probe.log)" >&2; exit 1; }
-probe_pid=
 cat "$tmp/result.json"
 jq -e '.missed == 0 and .duplicates == 0 and .outOfOrder == 0 and .messagesMissing == 0 and .messagesDoubled == 0' \
   "$tmp/result.json" >/dev/null || { echo "FAILED: users missed, doubled or out of order" >&2; exit 1; }

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  * cpu     --stop-file F --ready-file R [--stack-pids 1,2 --load-pids 3 --hz 100]   (no Vert.x: see {@link CpuSampler})
  * feedsoak --host 127.0.0.1 --port 8100 --pg-proxy-port-file f1 --amqp-proxy-port-file f2 [--pg-port 5432 --amqp-port 5672]
  *          --users 5000 --rate 200 --clients 20 --fault-interval-ms 8000 --cut-ms 2000 --tag t3
+ * soak     --stack-jar stack.jar --log-dir d --pid-file f --minutes 10 [--seconds 0] [--pg-port 5432 --amqp-port 5672]
+ *          --rate 100 --clients 20 --fault-interval-ms 15000 --cut-ms 3000 [--heap-check true] [--java-opts "..."] --tag t4
  * </pre>
  */
 public final class BenchMain {
@@ -37,7 +40,7 @@ public final class BenchMain {
 
   public static void main(String[] args) {
     if (args.length == 0) {
-      LOG.error("usage: java -jar bench.jar latency|fanout|rpc|feedsoak|cpu [--option value ...] (see BenchMain's javadoc)");
+      LOG.error("usage: java -jar bench.jar latency|fanout|rpc|feedsoak|soak|cpu [--option value ...] (see BenchMain's javadoc)");
       System.exit(2);
     }
     Map<String, String> options = options(args);
@@ -49,7 +52,9 @@ public final class BenchMain {
     int status = 0;
     try {
       vertx = vertx(args[0], options);
-      JsonObject result = probe(vertx, args[0], options).await(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      // A soak's load lasts its minutes on top of the start-up and the final checks.
+      long timeout = PROBE_TIMEOUT_SECONDS + 60 * Long.parseLong(options.getOrDefault("minutes", "0"));
+      JsonObject result = probe(vertx, args[0], options).await(timeout, TimeUnit.SECONDS);
       Report.print(result.put("probe", args[0]));
     } catch (Exception e) {
       LOG.error("Probe {} failed", args[0], e);
@@ -101,26 +106,48 @@ public final class BenchMain {
           Integer.parseInt(o.getOrDefault("events", "20")), Long.parseLong(o.getOrDefault("interval-ms", "200")),
           required(o, "tag"))).run();
       case "feedsoak":
-        // The proxies bind free ports and write them to files: the script then starts the stack with PG_URI and
-        // AMQP_URI on them, so the probe can cut the stack's own connections and nobody else's.
-        return Future.all(
-            TcpProxy.start(vertx, o.getOrDefault("pg-host", "127.0.0.1"), Integer.parseInt(o.getOrDefault("pg-port", "5432"))),
-            TcpProxy.start(vertx, o.getOrDefault("amqp-host", "127.0.0.1"), Integer.parseInt(o.getOrDefault("amqp-port", "5672"))))
-          .compose(proxies -> Future.all(
-              portFile(vertx, required(o, "pg-proxy-port-file"), proxies.resultAt(0)),
-              portFile(vertx, required(o, "amqp-proxy-port-file"), proxies.resultAt(1)))
-            .map(v -> proxies))
-          .compose(proxies -> new FeedSoak(vertx, new FeedSoak.Options(o.getOrDefault("host", "127.0.0.1"),
-            Integer.parseInt(o.getOrDefault("port", "8100")), proxies.resultAt(0), proxies.resultAt(1),
-            Integer.parseInt(o.getOrDefault("users", "5000")), Integer.parseInt(o.getOrDefault("rate", "200")),
-            Integer.parseInt(o.getOrDefault("clients", "20")), Long.parseLong(o.getOrDefault("fault-interval-ms", "8000")),
-            Long.parseLong(o.getOrDefault("cut-ms", "2000")), required(o, "tag"))).run());
+        return soak(vertx, o, false);
+      case "soak":
+        return soak(vertx, o, true);
       case "rpc":
         return new RpcProbe(vertx, new RpcProbe.Options(Long.parseLong(o.getOrDefault("warmup-ms", "2000")),
           Long.parseLong(o.getOrDefault("measure-ms", "3000")), Integer.parseInt(o.getOrDefault("concurrency", "16")))).run();
       default:
-        throw new IllegalArgumentException("Unknown probe '" + probe + "': latency, fanout, feedsoak or rpc");
+        throw new IllegalArgumentException("Unknown probe '" + probe + "': latency, fanout, feedsoak, soak or rpc");
     }
+  }
+
+  /**
+   * The soak under faults ({@link FeedSoak}). The PostgreSQL and RabbitMQ proxies bind free ports first. Clustered
+   * ({@code soak}), the probe then starts the role JVMs itself on those proxies ({@link RoleJvms}); else
+   * ({@code feedsoak}) it writes the ports to files and the script starts the one-JVM stack on them. Either way only
+   * the stack's own connections are cut.
+   */
+  private static Future<JsonObject> soak(Vertx vertx, Map<String, String> o, boolean clustered) {
+    return Future.all(
+        TcpProxy.start(vertx, o.getOrDefault("pg-host", "127.0.0.1"), Integer.parseInt(o.getOrDefault("pg-port", "5432"))),
+        TcpProxy.start(vertx, o.getOrDefault("amqp-host", "127.0.0.1"), Integer.parseInt(o.getOrDefault("amqp-port", "5672"))))
+      .compose(proxies -> {
+        TcpProxy pg = proxies.resultAt(0);
+        TcpProxy amqp = proxies.resultAt(1);
+        RoleJvms roles = clustered ? new RoleJvms(vertx, Path.of(required(o, "stack-jar")), Path.of(required(o, "log-dir")),
+          Path.of(required(o, "pid-file")), javaOptions(o.getOrDefault("java-opts", "")),
+          "postgresql://" + o.getOrDefault("pg-user", "postgres") + "@127.0.0.1:" + pg.port() + "/" + o.getOrDefault("pg-database", "postgres"),
+          "amqp://" + o.getOrDefault("amqp-user", "guest:guest") + "@127.0.0.1:" + amqp.port()) : null;
+        Future<Void> ready = clustered ? Future.succeededFuture() : Future.all(
+          portFile(vertx, required(o, "pg-proxy-port-file"), pg), portFile(vertx, required(o, "amqp-proxy-port-file"), amqp)).mapEmpty();
+        int port = clustered ? roles.gatewayPort() : Integer.parseInt(o.getOrDefault("port", "8100"));
+        return ready.compose(v -> new FeedSoak(vertx, new FeedSoak.Options(o.getOrDefault("host", "127.0.0.1"), port, pg, amqp, roles,
+          Integer.parseInt(o.getOrDefault("users", "5000")), Long.parseLong(o.getOrDefault("minutes", "0")) * 60_000
+            + Long.parseLong(o.getOrDefault("seconds", "0")) * 1_000,
+          Integer.parseInt(o.getOrDefault("rate", "200")), Integer.parseInt(o.getOrDefault("clients", "20")),
+          Long.parseLong(o.getOrDefault("fault-interval-ms", "8000")), Long.parseLong(o.getOrDefault("cut-ms", "2000")),
+          Boolean.parseBoolean(o.getOrDefault("heap-check", "false")), required(o, "tag"))).run());
+      });
+  }
+
+  private static List<String> javaOptions(String options) {
+    return options.isBlank() ? List.of() : List.of(options.trim().split("\\s+"));
   }
 
   private static Future<Void> portFile(Vertx vertx, String file, TcpProxy proxy) {

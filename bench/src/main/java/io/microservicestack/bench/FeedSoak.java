@@ -11,43 +11,63 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The live feed under faults: users created at a steady rate through the gateway while websocket clients drop every
- * few seconds and resume with the last position they received, and while the probe in turn drops the stack's
- * RabbitMQ connections and cuts PostgreSQL (the stack reaches both through this probe's {@link TcpProxy}s, so only
- * its own connections are cut). At the end every client must have every user that got a 201 exactly once, in position
- * order, and the {@code #user} channel one "User &lt;email&gt; created" message per user.
+ * The stack under faults: users created at a steady rate through the gateway while websocket clients drop every few
+ * seconds and resume with the last position they received, and while {@link Faults} in turn drops the stack's
+ * RabbitMQ connections, cuts PostgreSQL and (with {@link RoleJvms}, the roles in separate clustered JVMs) kills and
+ * restarts the slack JVM and a user JVM. At the end every client must have every user that got a 201 exactly once, in
+ * position order, the {@code #user} channel one "User &lt;email&gt; created" message per user, and every failed create
+ * must be one a fault explains ({@link Faults#explains}); a 503 outside a fault's window (the service shedding load)
+ * is counted apart, {@code unexplained503}. With {@code heapCheck} each JVM's heap after a full GC is sampled at the
+ * start, after the warm-up (a quarter of the run, at least a minute) and at the end.
  *
- * <p>All state lives on the probe's event loop (one context), so nothing here needs locking.
+ * <p>The load runs for {@code durationMs} ({@code bench/soak.sh}) or until {@code users} users were posted
+ * ({@code bench/soak-feed.sh}). All state lives on the probe's event loop (one context), so nothing here needs locking.
  */
 final class FeedSoak {
 
-  record Options(String host, int port, TcpProxy pgProxy, TcpProxy amqpProxy, int users, int rate, int clients, long faultIntervalMs,
-                 long cutMs, String tag) {
+  /**
+   * @param roles      the role JVMs (the probe starts them), or null when the script runs the stack in one JVM
+   * @param durationMs how long to create users; 0: until {@code users} were posted
+   */
+  record Options(String host, int port, TcpProxy pgProxy, TcpProxy amqpProxy, RoleJvms roles, int users, long durationMs,
+                 int rate, int clients, long faultIntervalMs, long cutMs, boolean heapCheck, String tag) {
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger(FeedSoak.class);
+  private static final long SECOND = 1_000_000_000L;
+  private static final long STARTUP_NANOS = 240 * SECOND;
+  private static final long RECOVERY_NANOS = 180 * SECOND;
 
   private final Vertx vertx;
   private final Options options;
   private final UserPoster poster;
   private final HttpClientAgent http;
   private final WebSocketClient ws;
+  private final Faults faults;
   /** id → nanoTime of the POST, for every 201. */
   private final Map<Long, Long> created = new HashMap<>();
   private final Map<Long, String> emails = new HashMap<>();
   private final Map<Long, Boolean> seen = new HashMap<>();
   private final Map<Integer, Integer> failedCreates = new HashMap<>();
+  private final Map<Integer, Integer> unexpectedFailures = new HashMap<>();
+  /** 503s no fault explains: the service shedding load (its PostgreSQL pool's wait timed out on a busy machine). */
+  private long unexplained503;
   private final Latencies createToFrame = new Latencies();
   private final List<SoakClient> clients = new ArrayList<>();
-  private int rabbitDrops;
-  private int pgCuts;
-  private long worstRecoveryMs;
+  private final JsonObject heap = new JsonObject();
+  private final List<String> faultsNotRecovered = new ArrayList<>();
+  private long posted;
+  private long loadNanos;
 
   FeedSoak(Vertx vertx, Options options) {
     this.vertx = vertx;
@@ -55,29 +75,44 @@ final class FeedSoak {
     this.poster = new UserPoster(vertx, options.host(), options.port(), options.tag(), 64);
     this.http = vertx.createHttpClient();
     this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(options.clients() * 2));
+    this.faults = new Faults(vertx, options.pgProxy(), options.amqpProxy(), options.roles(), options.cutMs(), this::whole);
   }
 
   Future<JsonObject> run() {
     Promise<JsonObject> result = Promise.promise();
-    vertx.runOnContext(v -> healthy(System.nanoTime() + 180_000_000_000L)
+    vertx.runOnContext(v -> started()
+      .compose(v2 -> sampleHeap("start"))
       .compose(ok -> poster.create(0))
       .compose(seed -> Future.all(connectAll()))
       .compose(v2 -> load())
-      .compose(v2 -> awaitAllFrames(System.nanoTime() + 120_000_000_000L))
+      .compose(v2 -> awaitAllFrames(System.nanoTime() + RECOVERY_NANOS))
       .compose(v2 -> countMessages())
+      .compose(messages -> sampleHeap("end").map(messages))
       .map(this::report)
       .onComplete(result));
     return result.future();
   }
 
-  /** Waits for the stack, which the script starts once the proxy's port is known. */
+  /** The role JVMs started and ready, or (one JVM, started by the script once the proxies' ports are known) healthy. */
+  private Future<Void> started() {
+    long deadline = System.nanoTime() + STARTUP_NANOS;
+    return options.roles() == null ? healthy(deadline) : options.roles().startAll(deadline).compose(v -> healthy(deadline));
+  }
+
+  /** The stack is whole again: every role JVM ready and the gateway's {@code /health} 200. */
+  private Future<Void> whole() {
+    long deadline = System.nanoTime() + RECOVERY_NANOS;
+    return options.roles() == null ? healthy(deadline) : options.roles().awaitAllReady(deadline).compose(v -> healthy(deadline));
+  }
+
   private Future<Void> healthy(long deadline) {
     return http.request(new RequestOptions().setHost(options.host()).setPort(options.port()).setURI("/health"))
       .compose(request -> request.send())
-      .compose(response -> response.statusCode() == 200 ? Future.<Void>succeededFuture() : Future.failedFuture("not healthy"))
+      .compose(response -> response.body().compose(body ->
+        response.statusCode() == 200 ? Future.<Void>succeededFuture() : Future.failedFuture("not healthy: " + body)))
       .recover(e -> System.nanoTime() > deadline
         ? Future.failedFuture("the stack did not become healthy: " + e.getMessage())
-        : vertx.timer(500).compose(t -> healthy(deadline)));
+        : vertx.timer(200).compose(t -> healthy(deadline)));
   }
 
   private List<Future<Void>> connectAll() {
@@ -85,77 +120,100 @@ final class FeedSoak {
     for (int i = 0; i < options.clients(); i++) {
       SoakClient client = new SoakClient(vertx, ws, options.host(), options.port(), this::firstFrame);
       clients.add(client);
-      connected.add(client.connect().mapEmpty());
+      // The load starts once every client received the seed user: a client still waiting for its ?last=1 read when
+      // the first users are created would start after them, as the feed's contract says, and "miss" them.
+      connected.add(client.connect().compose(ws -> client.positioned()).timeout(120, TimeUnit.SECONDS));
     }
     return connected;
   }
 
-  /** Creates the users at the rate, with a fault every faultIntervalMs (RabbitMQ and PostgreSQL in turn). */
+  /**
+   * Creates users at the rate (the n-th is posted {@code n / rate} seconds after the start, however late the ticks
+   * come), with a fault every {@code faultIntervalMs} after the stack recovered from the previous one.
+   */
   private Future<Void> load() {
     Promise<Void> done = Promise.promise();
-    long periodMs = 10;
-    int perTick = Math.max(1, options.rate() / 100);
-    long[] next = {1};
+    long startedAt = System.nanoTime();
     int[] inFlight = {0};
-    long timer = vertx.setPeriodic(periodMs, id -> {
-      for (int i = 0; i < perTick && next[0] <= options.users(); i++) {
-        long n = next[0]++;
-        long started = System.nanoTime();
+    Future<?>[] fault = {Future.succeededFuture()};
+    long timer = vertx.setPeriodic(10, id -> {
+      long now = System.nanoTime();
+      long due = Math.min(1 + (now - startedAt) * options.rate() / SECOND, options.durationMs() > 0 ? Long.MAX_VALUE : options.users());
+      boolean more = options.durationMs() > 0 ? now - startedAt < options.durationMs() * 1_000_000 : posted < options.users();
+      while (more && posted < due) {
+        long n = ++posted;
         inFlight[0]++;
         poster.create(n).onComplete(ar -> {
           inFlight[0]--;
           if (ar.succeeded()) {
             long userId = ar.result().getLong("id");
-            created.put(userId, started);
+            created.put(userId, now);
             emails.put(userId, poster.email(n));
           } else {
-            failedCreates.merge(status(ar.cause()), 1, Integer::sum);
-          }
-          if (next[0] > options.users() && inFlight[0] == 0) {
-            done.tryComplete();
+            failed(status(ar.cause()), now);
           }
         });
       }
+      if (!more && inFlight[0] == 0) {
+        loadNanos = now - startedAt;
+        done.tryComplete();
+      }
     });
-    long faults = vertx.setPeriodic(options.faultIntervalMs(), id -> fault());
+    faultLoop(fault, done.future());
+    long progress = vertx.setPeriodic(30_000, id -> LOG.info("posted {}, created {}, refused {}, unexpected {}, clients without a frame for 10 s {}",
+      posted, created.size(), failedCreates, unexpectedFailures, clients.stream()
+        .filter(client -> System.nanoTime() - client.lastFrameAt > 10 * SECOND).map(SoakClient::state).toList()));
+    if (options.heapCheck()) {
+      long warmUpMs = Math.max(60_000, options.durationMs() / 4);
+      vertx.setTimer(warmUpMs, t -> sampleHeap("warm"));
+    }
     clients.forEach(SoakClient::scheduleDrop);
-    return done.future().onComplete(ar -> {
+    // The load is over once the last create was answered and the fault under way (a JVM restarting) recovered.
+    return done.future().compose(v -> fault[0].transform(ar -> Future.<Void>succeededFuture())).onComplete(ar -> {
       vertx.cancelTimer(timer);
-      vertx.cancelTimer(faults);
-      options.pgProxy().restore();
-      options.amqpProxy().restore();
+      vertx.cancelTimer(progress);
+      faults.restoreAll();
       clients.forEach(SoakClient::stopDropping);
     });
   }
 
-  private void fault() {
-    if ((rabbitDrops + pgCuts) % 2 == 0) {
-      rabbitDrops++;
-      // Every AMQP connection of the stack drops; the clients reconnect about a second later.
-      options.amqpProxy().cut();
-      vertx.setTimer(200, t -> options.amqpProxy().restore());
+  /** Waits the interval, injects the next fault and waits for its recovery, in turn, until the load is over. */
+  private void faultLoop(Future<?>[] current, Future<Void> loadDone) {
+    vertx.setTimer(options.faultIntervalMs(), t -> {
+      if (loadDone.isComplete()) {
+        return;
+      }
+      current[0] = faults.injectNext()
+        .onFailure(e -> faultsNotRecovered.add(e.getMessage()))
+        .onComplete(ar -> faultLoop(current, loadDone));
+    });
+  }
+
+  private void failed(int status, long startedAt) {
+    failedCreates.merge(status, 1, Integer::sum);
+    if (faults.explains(status, startedAt, System.nanoTime())) {
+      return;
+    }
+    if (status == 503) {
+      unexplained503++;
     } else {
-      pgCuts++;
-      options.pgProxy().cut();
-      long cutAt = System.nanoTime();
-      vertx.setTimer(options.cutMs(), t -> {
-        options.pgProxy().restore();
-        awaitCreateWorks(cutAt);
-      });
+      unexpectedFailures.merge(status, 1, Integer::sum);
     }
   }
 
-  /** How long after the cut a create succeeds again: the worst one is the recovery figure. */
-  private void awaitCreateWorks(long cutAt) {
-    poster.create(1_000_000 + pgCuts * 1_000L + ThreadLocalRandom.current().nextInt(1_000)).onComplete(ar -> {
-      if (ar.succeeded()) {
-        long userId = ar.result().getLong("id");
-        created.put(userId, System.nanoTime());
-        emails.put(userId, ar.result().getString("email"));
-        worstRecoveryMs = Math.max(worstRecoveryMs, (System.nanoTime() - cutAt) / 1_000_000 - options.cutMs());
-      } else {
-        vertx.setTimer(50, t -> awaitCreateWorks(cutAt));
+  /** Each role JVM's heap after a full GC, as {@code heap.<JVM>.<when>} in MiB (only with heapCheck and role JVMs). */
+  private Future<Void> sampleHeap(String when) {
+    if (!options.heapCheck() || options.roles() == null) {
+      return Future.succeededFuture();
+    }
+    return options.roles().heapAfterGc().onSuccess(mib -> mib.forEach((jvm, used) -> {
+      if (!heap.containsKey(jvm)) {
+        heap.put(jvm, new JsonObject());
       }
+      heap.getJsonObject(jvm).put(when, used);
+    })).<Void>mapEmpty().recover(e -> {
+      heap.put("error", e.getMessage());
+      return Future.succeededFuture();
     });
   }
 
@@ -169,7 +227,7 @@ final class FeedSoak {
 
   /** Counts the {@code #user} messages per email, page by page. */
   private Future<Map<String, Integer>> countMessages() {
-    return messagesFrom(0, new HashMap<>(), System.nanoTime() + 60_000_000_000L);
+    return messagesFrom(0, new HashMap<>(), System.nanoTime() + RECOVERY_NANOS);
   }
 
   private Future<Map<String, Integer>> messagesFrom(int offset, Map<String, Integer> counts, long deadline) {
@@ -190,40 +248,62 @@ final class FeedSoak {
   }
 
   private JsonObject report(Map<String, Integer> messages) {
-    clients.forEach(SoakClient::finish);
     long frames = 0;
     long missed = 0;
     long duplicates = 0;
     long outOfOrder = 0;
     long reconnects = 0;
-    for (SoakClient client : clients) {
+    JsonArray missedBy = new JsonArray();
+    for (int i = 0; i < clients.size(); i++) {
+      SoakClient client = clients.get(i);
       frames += client.frames;
       duplicates += client.duplicates;
       outOfOrder += client.outOfOrder;
       reconnects += client.reconnects;
-      missed += created.keySet().stream().filter(id -> !client.received.containsKey(id)).count();
+      List<Long> notReceived = created.keySet().stream().filter(id -> !client.received.containsKey(id)).sorted().toList();
+      missed += notReceived.size();
+      if (!notReceived.isEmpty()) {
+        missedBy.add(client.state().put("client", i).put("missed", notReceived.size())
+          .put("firstMissedId", notReceived.get(0)).put("lastMissedId", notReceived.get(notReceived.size() - 1)));
+      }
     }
     long messagesMissing = emails.values().stream().filter(email -> !messages.containsKey("User " + email + " created")).count();
     long messagesDoubled = emails.values().stream().filter(email -> messages.getOrDefault("User " + email + " created", 0) > 1).count();
-    JsonObject failed = new JsonObject();
-    failedCreates.forEach((status, count) -> failed.put(String.valueOf(status), count));
-    return new JsonObject()
+    JsonObject report = new JsonObject()
       .put("tag", options.tag())
       .put("users", created.size())
+      .put("posted", posted)
       .put("rate", options.rate())
+      .put("rateHeld", loadNanos == 0 ? 0 : Math.round(posted * 10.0 * SECOND / loadNanos) / 10.0)
+      .put("loadSeconds", loadNanos / SECOND)
       .put("clients", options.clients())
       .put("frames", frames)
       .put("reconnects", reconnects)
       .put("missed", missed)
+      .put("missedBy", missedBy)
       .put("duplicates", duplicates)
       .put("outOfOrder", outOfOrder)
-      .put("createsRefused", failed)
-      .put("rabbitConnectionDrops", rabbitDrops)
-      .put("postgresCuts", pgCuts)
-      .put("worstRecoveryMs", worstRecoveryMs)
+      .put("createsRefused", counts(failedCreates))
+      .put("unexpectedFailures", counts(unexpectedFailures))
+      .put("unexplained503", unexplained503)
+      .put("faults", faults.report())
+      .put("faultsNotRecovered", new JsonArray(faultsNotRecovered))
+      .put("rabbitConnectionDrops", faults.count("rabbitmq-drop"))
+      .put("postgresCuts", faults.count("postgres-cut"))
+      .put("worstRecoveryMs", faults.worstRecoveryMs())
       .put("messagesMissing", messagesMissing)
       .put("messagesDoubled", messagesDoubled)
-      .put("createToFrameMs", createToFrame.summary());
+      .put("createToFrameMs", createToFrame.summary())
+      .put("heapMiB", heap)
+      .put("restartedJvms", new JsonArray(List.copyOf(faults.restartedRoles())));
+    clients.forEach(SoakClient::finish);
+    return report;
+  }
+
+  private static JsonObject counts(Map<Integer, Integer> byStatus) {
+    JsonObject json = new JsonObject();
+    byStatus.forEach((status, count) -> json.put(String.valueOf(status), count));
+    return json;
   }
 
   /** The first frame of a user at any client: the create → frame latency. */

@@ -2,6 +2,7 @@ package io.microservicestack.bench;
 
 import io.microservicestack.common.FeedPosition;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -24,6 +25,11 @@ final class SoakClient {
   long duplicates;
   long outOfOrder;
   long reconnects;
+  /** nanoTime of the last frame, and of the last connect attempt: what a client that stopped receiving was doing. */
+  long lastFrameAt;
+  long lastConnectAt;
+  /** Whether a connect is under way (its handshake not answered yet). */
+  boolean connecting;
 
   private final Vertx vertx;
   private final WebSocketClient ws;
@@ -31,6 +37,7 @@ final class SoakClient {
   private final int port;
   private final LongConsumer onUser;
   private FeedPosition last;
+  private final Promise<Void> positioned = Promise.promise();
   private WebSocket socket;
   private long dropTimer = -1;
   private boolean dropping = true;
@@ -48,6 +55,14 @@ final class SoakClient {
   /** Connects with the latest user first, so that the client knows a position from its first frame on. */
   Future<WebSocket> connect() {
     return connect("/ws/users?last=1");
+  }
+
+  /**
+   * Completes at the first frame: from then on the client has a position and misses nothing. Before it, a user
+   * created after the connect but before the gateway read the latest user is, as {@code ?last=1} says, not sent.
+   */
+  Future<Void> positioned() {
+    return positioned.future();
   }
 
   /** Drops the connection every 2-5 s until {@link #stopDropping}. */
@@ -78,8 +93,19 @@ final class SoakClient {
     }
   }
 
+  /** Where the client stands, for the report of a client that missed users. */
+  JsonObject state() {
+    long now = System.nanoTime();
+    return new JsonObject().put("open", socket != null).put("connecting", connecting).put("reconnects", reconnects)
+      .put("last", last == null ? null : last.toString())
+      .put("lastFrameAgoMs", lastFrameAt == 0 ? null : (now - lastFrameAt) / 1_000_000)
+      .put("lastConnectAgoMs", lastConnectAt == 0 ? null : (now - lastConnectAt) / 1_000_000);
+  }
+
   private Future<WebSocket> connect(String uri) {
-    return ws.connect(port, host, uri).onSuccess(connected -> {
+    connecting = true;
+    lastConnectAt = System.nanoTime();
+    return ws.connect(port, host, uri).onComplete(ar -> connecting = false).onSuccess(connected -> {
       socket = connected;
       connected.textMessageHandler(this::frame);
       connected.closeHandler(v -> {
@@ -99,6 +125,8 @@ final class SoakClient {
     FeedPosition position = FeedPosition.parse("position", user.getString("position"));
     long id = user.getLong("id");
     frames++;
+    lastFrameAt = System.nanoTime();
+    positioned.tryComplete();
     if (last != null && !position.isAfter(last)) {
       outOfOrder++;
     } else {

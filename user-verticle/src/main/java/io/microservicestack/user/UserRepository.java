@@ -13,6 +13,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
+import java.util.regex.Pattern;
+
 /**
  * Users in PostgreSQL. Every method returns a future; a database that cannot be reached fails it with a
  * 503 problem, a duplicate email with a 409 problem.
@@ -60,6 +62,8 @@ public final class UserRepository {
   private static final String SELECT_FEED_LATEST = "SELECT * FROM (SELECT " + FEED_COLUMNS + " FROM users WHERE " + RELEASED
     + " ORDER BY xid DESC, id DESC LIMIT $1) latest ORDER BY xid, id";
   private static final String UNIQUE_VIOLATION = "23505";
+  /** The SQLSTATEs of a database that cannot serve now (see {@link #unavailable}). */
+  private static final Pattern UNAVAILABLE_SQLSTATE = Pattern.compile("08|57P|53");
 
   private final Pool pool;
   private final Future<?> schemaReady;
@@ -199,9 +203,13 @@ public final class UserRepository {
     return failure instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState());
   }
 
-  /** A database error is a bug (500); not reaching the database at all is a 503. */
+  /**
+   * A database error is a bug (500); not reaching the database at all is a 503: no connection (class 08), the server
+   * shutting down or starting (57P), or out of resources (class 53: "too many clients already" when the server's
+   * {@code max_connections} or the role's connection limit is reached, disk full, out of memory).
+   */
   static Throwable unavailable(Throwable failure) {
-    if (failure instanceof PgException pg && !pg.getSqlState().startsWith("08") && !pg.getSqlState().startsWith("57P")) {
+    if (failure instanceof PgException pg && !UNAVAILABLE_SQLSTATE.matcher(String.valueOf(pg.getSqlState())).lookingAt()) {
       return failure;
     }
     return Problem.unavailable("The user database is unavailable: " + failure.getMessage()).exception();

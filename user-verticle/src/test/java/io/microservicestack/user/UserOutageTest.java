@@ -6,7 +6,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
 import io.microservicestack.common.testing.TestInfrastructure;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -81,5 +83,42 @@ class UserOutageTest {
 
     proxy.restore();
     await("a user created once the database is back and migrated").atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(create(users).statusCode()).isEqualTo(201));
+  }
+
+  @Test
+  @DisplayName("A server that refuses connections ('too many connections', SQLSTATE 53300) is a 503, not a 500; the service serves again once it accepts them")
+  void tooManyConnectionsIs503(Vertx vertx) throws Exception {
+    PgConnectOptions pg = PgConnectOptions.fromUri(TestInfrastructure.pgUri());
+    String role = TestInfrastructure.unique("limited");
+    Pool admin = PgBuilder.pool().connectingTo(TestInfrastructure.pgUri()).using(vertx).build();
+    try {
+      sql(admin, "CREATE ROLE " + role + " LOGIN");
+      sql(admin, "GRANT CREATE ON DATABASE " + pg.getDatabase() + " TO " + role);
+      UserFixture users = new UserFixture();
+      users.deploy(vertx, users.config().put("pgUri", "postgresql://" + role + "@" + pg.getHost() + ":" + pg.getPort() + "/" + pg.getDatabase()));
+      assertThat(create(users).statusCode()).isEqualTo(201);
+
+      // The role may not connect any more, and its connections are gone: the pool's next connection is refused.
+      sql(admin, "ALTER ROLE " + role + " CONNECTION LIMIT 0");
+      sql(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+
+      await("POST /user answering 503 for the refused connection").atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        HttpResponse<Buffer> refused = create(users);
+        assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(503);
+        assertThat(refused.bodyAsJsonObject().getString("detail")).contains("too many connections");
+      });
+      sql(admin, "ALTER ROLE " + role + " CONNECTION LIMIT -1");
+      await("a user created once connections are accepted again").atMost(Duration.ofSeconds(15))
+        .untilAsserted(() -> assertThat(create(users).statusCode()).isEqualTo(201));
+    } finally {
+      sql(admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+      sql(admin, "DROP OWNED BY " + role + " CASCADE");
+      sql(admin, "DROP ROLE " + role);
+      admin.close();
+    }
+  }
+
+  private static void sql(Pool pool, String statement) throws Exception {
+    pool.query(statement).execute().await(10, TimeUnit.SECONDS);
   }
 }
