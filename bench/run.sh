@@ -18,7 +18,7 @@
 #   --cluster-point  --cpu-only, then the same c=32 phase through two clustered gateway JVMs (one wrk each) in front
 #                    of two clustered user JVMs and a slack JVM: CPU per user per JVM against the one-JVM stack
 # Environment: PG_URI, REDIS_URI, AMQP_URI (default: the local servers), STACK_ENV (extra VAR=value settings
-# for the one-JVM stack, e.g. "USER_INSTANCES=2 PG_POOL_SIZE=32"), STACK_JAR (another build of the stack, e.g. the
+# for the stack JVMs, e.g. "USER_INSTANCES=2 PG_POOL_SIZE=32"), STACK_JAR (another build of the stack, e.g. the
 # one before a change, to measure both in the same conditions), PGHOST/PGPORT/PGUSER/PGDATABASE for pgbench.
 set -euo pipefail
 
