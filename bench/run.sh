@@ -228,7 +228,7 @@ cpu_start() { # cpu_start <name> [load pids]: starts the sampler; returns once i
   rm -f "$WORK/cpu-$1.stop" "$WORK/cpu-$1.ready"
   java -Xmx64m -XX:TieredStopAtLevel=1 -jar "$BENCH_JAR" cpu --stop-file "$WORK/cpu-$1.stop" --ready-file "$WORK/cpu-$1.ready" \
     --stack-pids "$(jvm_pids ,)" --load-pids "${2:-}" --hz "$HZ" > "$WORK/cpu-$1.json" 2> "$WORK/cpu-$1.log" &
-  CPU_SAMPLER=$!
+  CPU_SAMPLER=$!; PIDS+=("$CPU_SAMPLER") # stopped by the clean-up too, should the run end between start and stop
   for _ in $(seq 400); do [ -f "$WORK/cpu-$1.ready" ] && return; sleep 0.025; done
   die "the CPU sampler did not start: $(tail -3 "$WORK/cpu-$1.log")"
 }
