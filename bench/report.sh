@@ -12,7 +12,7 @@ met() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
 echo "# microservice-stack benchmark, $(q .date)"
 echo
 echo "Run \`$(q .run)\` on $(q .cpus) cores, a shared machine (other builds and tests ran beside it; load generator on the same box; load average at the end: $(q .loadAvgAtEnd))."
-echo "Stack JVM flags: \`$(q .javaOpts)\`; extra settings: \`$(q .stackEnv)\`."
+echo "Stack JVM flags: \`$(q .javaOpts)\`; extra settings: \`$(q .stackEnv)\`; variant: $(q .variant) \`$(q .variantEnv)\`$([ "$(q .variant)" = tracing ] && echo " ($(q .tracing.exportPosts) Zipkin export requests reached the sink)")."
 echo
 echo "## 1. POST /user through the gateway vs pgbench (one INSERT ... RETURNING per transaction)"
 echo
@@ -59,6 +59,25 @@ done
 echo
 echo "Slack queue at the end (ready + unacked, rabbitmqctl): $(q .drain.end.slackQueueMessages)."
 echo
+if [ "$(jq 'has("cluster")' "$J")" = true ]; then
+  echo "## 7. Two gateway and two user JVMs, clustered, against the one-JVM stack (c=32, same run; shared machine)"
+  echo
+  echo "One wrk with 16 connections per gateway; gateway-1 proxies to user-1, gateway-2 to user-2; a slack JVM. Healthy in $(q .cluster.post.healthyMs) ms. JIT during the measured phase: $(q .cluster.jit.measured.compileMs) ms of compiling over the JVMs (one JVM: $(q .jit.measured.compileMs) ms)."
+  echo
+  k() { q ".cluster.cpu.post.perUserUs.$1"; }
+  ktotal=$(sum "$(k stack)" "$(k postgres)" "$(k rabbitmq)" "$(k redis)" "$(k load)")
+  echo "| | one JVM | 2 gateway + 2 user + 1 slack JVMs | ratio |"
+  echo "|---|---|---|---|"
+  echo "| users/s at c=32 (failed) | $(q .cpu.post.rps) ($(q .cpu.post.failed)) | $(q .cluster.cpu.post.rps) ($(q .cluster.cpu.post.failed)) | $(ratio "$(q .cluster.cpu.post.rps)" "$(q .cpu.post.rps)") |"
+  for grp in stack postgres rabbitmq redis load; do
+    echo "| $grp, µs per user | $(u $grp) | $(k $grp) | $(ratio "$(k $grp)" "$(u $grp)") |"
+  done
+  echo "| **whole box**, µs per user | **$total** | **$ktotal** | **$(ratio "$ktotal" "$total")** |"
+  for jvm in $(jq -r '.cluster.cpu.post.perJvmUs | keys_unsorted[]' "$J"); do
+    echo "| JVM $jvm, µs per user | | $(q ".cluster.cpu.post.perJvmUs[\"$jvm\"]") | |"
+  done
+  echo
+fi
 echo "## 2. The gateway hop beside nginx (same origin: the user service; c=32)"
 echo
 echo "| route | direct (req/s) | gateway | nginx | gateway/direct | nginx/direct | gateway/nginx |"

@@ -12,8 +12,13 @@
 #   --keep-data      leave the run's schema, Redis keys, queues and exchange in place
 #   --cpu-only       only CPU per user at c=32, PerfTest, pgbench's latency (to compare builds): about 3 minutes
 #   --java-opts "."  JVM flags of the stack JVMs (default: $STACK_JAVA_OPTS, else the defaults below)
+#   --variant V      default (metrics on, tracing and auth off); tracing (10 % sampled, Zipkin exporter to a local
+#                    nginx that answers 202); jwt (AUTH_MODE=jwt, wrk sends a token from the jar's token command).
+#                    tracing and jwt imply --cpu-only
+#   --cluster-point  --cpu-only, then the same c=32 phase through two clustered gateway JVMs (one wrk each) in front
+#                    of two clustered user JVMs and a slack JVM: CPU per user per JVM against the one-JVM stack
 # Environment: PG_URI, REDIS_URI, AMQP_URI (default: the local servers), STACK_ENV (extra VAR=value settings
-# for the one-JVM stack, e.g. "USER_INSTANCES=2 PG_POOL_SIZE=32"), STACK_JAR (another build of the stack, e.g. the
+# for the stack JVMs, e.g. "USER_INSTANCES=2 PG_POOL_SIZE=32"), STACK_JAR (another build of the stack, e.g. the
 # one before a change, to measure both in the same conditions), PGHOST/PGPORT/PGUSER/PGDATABASE for pgbench.
 set -euo pipefail
 
@@ -24,7 +29,7 @@ BENCH_JAR=$BENCH_DIR/target/bench.jar
 
 DURATION=10; POST_WARMUP=5; HOP_SECONDS=8; GATEWAY_WARMUP=8; HOP_CONCURRENCY=32
 CONCURRENCIES="1 8 32 64"; RATE=auto; LAT_SECONDS=10; LAT_WARMUP=3; SUBSCRIBERS=10000; EVENTS=20; EVENT_INTERVAL_MS=200
-RPC_WARMUP_MS=2000; RPC_MEASURE_MS=3000; KEEP_DATA=false; CPU_ONLY=false
+RPC_WARMUP_MS=2000; RPC_MEASURE_MS=3000; KEEP_DATA=false; CPU_ONLY=false; VARIANT=default; CLUSTER_POINT=false
 # CPU per created user (c=32): warm-up in JIT_CHUNK s steps until the JIT compiler spends less than JIT_SETTLED_PERCENT
 # of a step compiling (at least JIT_MIN_CHUNKS steps, at most JIT_MAX_CHUNKS); the idle background is measured for
 # IDLE_SECONDS first. (A method count does not settle on a busy box: C2 keeps recompiling a few dozen small ones.)
@@ -34,6 +39,11 @@ JIT_CHUNK=5; JIT_MIN_CHUNKS=2; JIT_MAX_CHUNKS=12; JIT_SETTLED_PERCENT=2; IDLE_SE
 # websockets hold about 170 MB of live heap in the gateway (-Xmx160m ran out of memory at about 9,000).
 STACK_JAVA_OPTS=${STACK_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx384m -XX:MaxMetaspaceSize=128m -Xss512k}
 STACK_ENV=${STACK_ENV:-}
+# The gateway counts a proxied request its client abandoned as a failure of the upstream (gateway-verticle's
+# ProxyProblems: the breaker's execute fails, only the log line tells the two apart), so every wrk run that ends with
+# 5 or more requests in flight opens the user circuit for 10 s, and the next phase measures fast 503s. Until that is
+# fixed in the gateway, the harness keeps the breaker out of the way; STACK_ENV comes after it and wins.
+BENCH_ENV="BREAKER_MAX_FAILURES=1000000"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -45,11 +55,18 @@ while [ $# -gt 0 ]; do
     --keep-data) KEEP_DATA=true ;;
     --cpu-only) CPU_ONLY=true; CONCURRENCIES=32 ;;
     --java-opts) STACK_JAVA_OPTS=$2; shift ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    --variant) VARIANT=$2; shift ;;
+    --cluster-point) CLUSTER_POINT=true; CPU_ONLY=true; CONCURRENCIES=32 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+case "$VARIANT" in
+  default) ;;
+  tracing|jwt) CPU_ONLY=true; CONCURRENCIES=32 ;; # the probes of the full run send no token and are not the point here
+  *) echo "unknown variant $VARIANT (default, tracing or jwt)" >&2; exit 2 ;;
+esac
 
 PG_URI=${PG_URI:-postgresql://postgres@127.0.0.1:5432/postgres}
 REDIS_URI=${REDIS_URI:-redis://127.0.0.1:6379}
@@ -110,7 +127,7 @@ free_port() { # a port nothing listens on, from 20000-32000
   die "no free port found"
 }
 GW_PORT=$(free_port); USER_PORT=$(free_port); SLACK_PORT=$(free_port); NGINX_PORT=$(free_port); QUEUE_PORT=$(free_port)
-RPC_USER_PORT=$(free_port); CLUSTER_PORT=$(free_port)
+RPC_USER_PORT=$(free_port); CLUSTER_PORT=$(free_port); SINK_PORT=$(free_port)
 
 PIDS=()
 cleanup() {
@@ -162,7 +179,7 @@ wrk_run() { # wrk_run <name> <concurrency> <seconds> <url> [lua args...]
   local name=$1 c=$2 s=$3 url=$4; shift 4
   local t=$(( c < 2 ? 1 : 2 ))
   if [ $# -gt 0 ]; then
-    wrk -t"$t" -c"$c" -d"${s}s" --latency -s "$BENCH_DIR/post-user.lua" "$url" -- "$@" > "$WORK/wrk-$name.txt" 2>&1
+    wrk -t"$t" -c"$c" -d"${s}s" --latency -s "$BENCH_DIR/post-user.lua" "$url" -- "$@" ${WRK_TOKEN:+"$WRK_TOKEN"} > "$WORK/wrk-$name.txt" 2>&1
   else
     wrk -t"$t" -c"$c" -d"${s}s" --latency "$url" > "$WORK/wrk-$name.txt" 2>&1
   fi
@@ -183,24 +200,49 @@ put() { # put <jq path> <json value>
   jq --argjson v "$2" "$1 = \$v" "$RESULTS" > "$RESULTS.tmp" && mv "$RESULTS.tmp" "$RESULTS"
 }
 
+# POST /user at c=32 through every gateway of $GW_PORTS: one wrk per gateway, the 32 connections split evenly.
+post_load() { # post_load <name> <seconds> <email tag> -> "rps non2xx p50 p99" (p50, p99: each gateway's, comma-separated)
+  local name=$1 seconds=$2 tag=$3 ports=($GW_PORTS) i=0 pids=()
+  if [ ${#ports[@]} = 1 ]; then wrk_run "$name" 32 "$seconds" "http://127.0.0.1:${ports[0]}/user" "$tag"; return; fi
+  for port in "${ports[@]}"; do
+    i=$((i + 1))
+    wrk_run "$name-$i" $((32 / ${#ports[@]})) "$seconds" "http://127.0.0.1:$port/user" "$tag-$i" > "$WORK/$name-$i.sum" &
+    pids+=($!)
+  done
+  wait "${pids[@]}"
+  cat "$WORK/$name"-*.sum | awk '{rps += $1; bad += $2; p50 = p50 (NR > 1 ? "," : "") $3; p99 = p99 (NR > 1 ? "," : "") $4}
+    END {print rps, bad, p50, p99}'
+}
+
 # ---- CPU by process group (bench/src/main/java/.../CpuSampler.java) ----------------------------------------------
 HZ=$(getconf CLK_TCK)
+# The stack's JVMs as name:pid (one "stack:<pid>", or one per role and instance for the cluster point).
+JVMS=""
+jvm_pids() { local sep=${1:- } out="" j; for j in $JVMS; do out+="${out:+$sep}${j#*:}"; done; echo "$out"; }
+jvm_ticks() { # jvm_ticks: "name:ticks ..." (utime + stime of every stack JVM, from /proc/<pid>/stat)
+  local j out=""
+  for j in $JVMS; do out+="${j%%:*}:$(sed 's/.*) //' "/proc/${j#*:}/stat" | awk '{print $12 + $13}') "; done
+  echo "$out"
+}
 cpu_start() { # cpu_start <name> [load pids]: starts the sampler; returns once it has its first reading
   rm -f "$WORK/cpu-$1.stop" "$WORK/cpu-$1.ready"
   java -Xmx64m -XX:TieredStopAtLevel=1 -jar "$BENCH_JAR" cpu --stop-file "$WORK/cpu-$1.stop" --ready-file "$WORK/cpu-$1.ready" \
-    --stack-pids "$STACK_PID" --load-pids "${2:-}" --hz "$HZ" > "$WORK/cpu-$1.json" 2> "$WORK/cpu-$1.log" &
-  CPU_SAMPLER=$!
+    --stack-pids "$(jvm_pids ,)" --load-pids "${2:-}" --hz "$HZ" > "$WORK/cpu-$1.json" 2> "$WORK/cpu-$1.log" &
+  CPU_SAMPLER=$!; PIDS+=("$CPU_SAMPLER") # stopped by the clean-up too, should the run end between start and stop
   for _ in $(seq 400); do [ -f "$WORK/cpu-$1.ready" ] && return; sleep 0.025; done
   die "the CPU sampler did not start: $(tail -3 "$WORK/cpu-$1.log")"
 }
 cpu_stop() { # cpu_stop <name>: stops the sampler; $WORK/cpu-<name>.json holds its seconds per group
   touch "$WORK/cpu-$1.stop"; wait "$CPU_SAMPLER" || die "the CPU sampler failed: $(tail -3 "$WORK/cpu-$1.log")"
 }
-jit() { # jit: "<methods compiled> <seconds spent compiling>" of the stack JVM, from its perf counters
-  jstat -compiler "$STACK_PID" | awk 'NR == 2 {print $1, $4}'
+jit() { # jit: "<methods compiled> <seconds spent compiling>" of the stack JVMs (summed), from their perf counters
+  local pid
+  for pid in $(jvm_pids); do jstat -compiler "$pid" | awk 'NR == 2 {print $1, $4}'; done | awk '{m += $1; t += $2} END {print m, t}'
 }
-wrk_total() { # wrk_total <name>: requests answered 2xx/3xx in a wrk run
-  awk '/requests in/ {n = $1} /Non-2xx/ {bad = $5} END {print n - bad}' "$WORK/wrk-$1.txt"
+wrk_total() { # wrk_total <name>: requests answered 2xx/3xx in a wrk run (or in the runs <name>-1, -2... of post_load)
+  local f files=()
+  for f in "$WORK/wrk-$1".txt "$WORK/wrk-$1"-[0-9].txt; do [ -f "$f" ] && files+=("$f"); done
+  awk '/requests in/ {n += $1} /Non-2xx/ {bad += $5} END {print n - bad}' "${files[@]}"
 }
 per_unit() { # per_unit <cpu json> <units>: the groups' µs of CPU per unit, as JSON
   jq --argjson n "$2" '.cpuSeconds | with_entries(.value = (if $n > 0 then (.value * 1e6 / $n | round) else null end))
@@ -215,8 +257,33 @@ pg_latency() { # pg_latency <rate> -> JSON of pgbench's own latency at a fixed r
           printf "{\"rate\": %d, \"count\": %d, \"p50\": %.2f, \"p99\": %.2f, \"max\": %.2f}\n", rate, NR, v[int(NR * 0.5) + 1], v[int(NR * 0.99) + 1], v[NR] }'
 }
 
+# ---- the variant: tracing at 10 % to a sink that costs little, or JWT auth with a minted token ------------------
+VARIANT_ENV=""; WRK_TOKEN=""; JWT_SECRET_OF_RUN=""
+case "$VARIANT" in
+  tracing)
+    # No collector on this box: a local nginx answers every Zipkin POST with 202 and reads nothing (a collector's
+    # cost is its own machine's). Its CPU lands in the "other" group, not in any row of the table.
+    mkdir -p "$WORK/sink/logs"
+    cat > "$WORK/sink/nginx.conf" <<NGINX
+worker_processes 1;
+pid $WORK/sink/nginx.pid;
+error_log $WORK/sink/logs/error.log warn;
+events { worker_connections 256; }
+http { access_log $WORK/sink/logs/access.log; server { listen 127.0.0.1:$SINK_PORT; location / { return 202; } } }
+NGINX
+    nginx -p "$WORK/sink" -c "$WORK/sink/nginx.conf" -g 'daemon off;' > "$WORK/sink/logs/stdout.log" 2>&1 &
+    SINK_PID=$!; PIDS+=("$SINK_PID")
+    wait_http "http://127.0.0.1:$SINK_PORT/" "$SINK_PID" 10 || die "the trace sink (nginx) did not start; see $WORK/sink/logs"
+    VARIANT_ENV="OTEL_TRACES_EXPORTER=zipkin OTEL_EXPORTER_ZIPKIN_ENDPOINT=http://127.0.0.1:$SINK_PORT/api/v2/spans OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1" ;;
+  jwt)
+    JWT_SECRET_OF_RUN="bench-$RUN-a-development-secret-of-at-least-32-bytes"
+    VARIANT_ENV="AUTH_MODE=jwt JWT_SECRET=$JWT_SECRET_OF_RUN"
+    WRK_TOKEN=$(JWT_SECRET="$JWT_SECRET_OF_RUN" java -jar "$STACK_JAR" token --sub bench --scope "users:write users:read" --ttl 7200) \
+      || die "java -jar stack.jar token failed" ;;
+esac
+
 log "run $RUN: gateway :$GW_PORT, user :$USER_PORT, slack :$SLACK_PORT, nginx :$NGINX_PORT, schema $SCHEMA, logs $WORK"
-log "stack JVM flags: $STACK_JAVA_OPTS ${STACK_ENV:+; settings: $STACK_ENV}"
+log "variant $VARIANT; stack JVM flags: $STACK_JAVA_OPTS; settings: $BENCH_ENV${STACK_ENV:+ $STACK_ENV}${VARIANT_ENV:+; variant settings: $VARIANT_ENV}"
 
 # ---- 6. the one-JVM stack: time to healthy, RSS at rest ---------------------------------------------------
 JVM_MS_START=$(now_ms); java $STACK_JAVA_OPTS -version >/dev/null 2>&1; JVM_MS=$(( $(now_ms) - JVM_MS_START ))
@@ -225,10 +292,14 @@ env PG_URI="$PG_URI" REDIS_URI="$REDIS_URI" AMQP_URI="$AMQP_URI" HTTP_HOST=127.0
   GATEWAY_HTTP_PORT="$GW_PORT" USER_HTTP_PORT="$USER_PORT" SLACK_HTTP_PORT="$SLACK_PORT" USER_QUEUE_HTTP_PORT="$QUEUE_PORT" \
   USER_SERVICE_PORT="$USER_PORT" SLACK_SERVICE_PORT="$SLACK_PORT" \
   PG_SCHEMA="$SCHEMA" EVENTS_EXCHANGE="$EXCHANGE" SLACK_QUEUE="$SLACK_Q" USER_QUEUE="$USER_Q" REDIS_KEY_PREFIX="$PREFIX" \
-  $STACK_ENV java $STACK_JAVA_OPTS -jar "$STACK_JAR" > "$WORK/stack.log" 2>&1 &
-STACK_PID=$!; PIDS+=("$STACK_PID")
+  $BENCH_ENV $STACK_ENV $VARIANT_ENV java $STACK_JAVA_OPTS -jar "$STACK_JAR" > "$WORK/stack.log" 2>&1 &
+STACK_PID=$!; PIDS+=("$STACK_PID"); JVMS="stack:$STACK_PID"; GW_PORTS=$GW_PORT
 wait_http "http://127.0.0.1:$GW_PORT/health" "$STACK_PID" 60 || die "the stack did not become healthy; see $WORK/stack.log"
 STARTUP_MS=$(( $(now_ms) - STACK_START ))
+if [ "$VARIANT" = jwt ]; then # the variant is in force: without the token a create is refused
+  code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' -d '{"name":"x","email":"x@bench.example"}' "http://127.0.0.1:$GW_PORT/user")
+  [ "$code" = 401 ] || die "AUTH_MODE=jwt, yet POST /user without a token answered $code"
+fi
 sleep 2
 RSS_REST=$(rss_mb "$STACK_PID")
 log "stack healthy in $STARTUP_MS ms (a bare JVM starts in $JVM_MS ms); RSS at rest $RSS_REST MB"
@@ -260,14 +331,16 @@ log "warming up POST /user through the gateway (${POST_WARMUP} s at c=32)"
 wrk_run post-warmup 32 "$POST_WARMUP" "http://127.0.0.1:$GW_PORT/user" "${RUN}w" > /dev/null
 RSS_LOAD=0
 # Before the c=32 phase, whose CPU per user is the headline: warm up at c=32 until the JIT compiler has settled
-# (it spends less than JIT_SETTLED_PERCENT of a JIT_CHUNK s step compiling), then measure the idle background of the
-# shared servers (other users of this machine), then the phase itself.
-settle_jit() {
-  local step=0 before after steps="[]" ms settled_ms=$(( JIT_CHUNK * 10 * JIT_SETTLED_PERCENT ))
+# (it spends less than JIT_SETTLED_PERCENT of a JIT_CHUNK s step compiling, in every stack JVM together: the
+# threshold is per JVM), then measure the idle background of the shared servers (other users of this machine), then
+# the phase itself. <json prefix> is "" for the one-JVM stack (.jit, .cpu...), ".cluster" for the cluster point.
+settle_jit() { # settle_jit <json prefix> <email tag>
+  local step=0 before after steps="[]" ms n_jvms settled_ms
+  n_jvms=$(wc -w <<<"$JVMS"); settled_ms=$(( JIT_CHUNK * 10 * JIT_SETTLED_PERCENT * n_jvms ))
   before=$(jit)
   while [ "$step" -lt "$JIT_MAX_CHUNKS" ]; do
     step=$((step + 1))
-    wrk_run "jit-warmup-$step" 32 "$JIT_CHUNK" "http://127.0.0.1:$GW_PORT/user" "${RUN}j$step" > /dev/null
+    post_load "jit-warmup$1-$step" "$JIT_CHUNK" "${2}j$step" > /dev/null
     after=$(jit)
     read -r m0 t0 <<<"$before"; read -r m1 t1 <<<"$after"; before=$after
     ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", (b - a) * 1000}')
@@ -275,30 +348,43 @@ settle_jit() {
     log "JIT warm-up step $step ($JIT_CHUNK s at c=32): $((m1 - m0)) methods compiled in $ms ms"
     [ "$step" -ge "$JIT_MIN_CHUNKS" ] && [ "$ms" -lt "$settled_ms" ] && break
   done
-  put .jit "{\"stepSeconds\": $JIT_CHUNK, \"settledBelowMs\": $settled_ms, \"warmup\": $steps}"
+  put "$1.jit" "{\"stepSeconds\": $JIT_CHUNK, \"settledBelowMs\": $settled_ms, \"warmup\": $steps}"
+}
+measure_c32() { # measure_c32 <json prefix> <phase name> <email tag>: JIT warm-up, idle background, DURATION s at c=32 with
+  # the CPU sampler; sets RPS NON2XX P50 P99 USERS; writes <prefix>.cpu.{idle,post} (per group and per stack JVM)
+  local prefix=$1 name=$2 ticks0 ticks1 rss_pid
+  settle_jit "$prefix" "$3"
+  sleep 1
+  cpu_start "idle$prefix"; sleep "$IDLE_SECONDS"; cpu_stop "idle$prefix"
+  put "$prefix.cpu.idle" "$(jq '.cpuSeconds | with_entries(.value = (.value * 100 / '"$IDLE_SECONDS"' | round))' "$WORK/cpu-idle$prefix.json")"
+  rss_pid=$(jvm_pids | cut -d' ' -f1)
+  ( for _ in $(seq $((DURATION * 4 + 8))); do ps -o rss= -p "$rss_pid" 2>/dev/null || break; sleep 0.25; done ) > "$WORK/rss-$name.txt" &
+  SAMPLER=$!
+  JIT_BEFORE=$(jit); ticks0=$(jvm_ticks)
+  cpu_start "$name"
+  read -r RPS NON2XX P50 P99 <<<"$(post_load "$name" "$DURATION" "$3")"
+  cpu_stop "$name"
+  ticks1=$(jvm_ticks)
+  read -r m0 t0 <<<"$JIT_BEFORE"; read -r m1 t1 <<<"$(jit)"
+  put "$prefix.jit.measured" "{\"methods\": $((m1 - m0)), \"compileMs\": $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", (b - a) * 1000}')}"
+  kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true
+  RSS_LOAD=$(sort -n "$WORK/rss-$name.txt" | tail -1 | awk '{printf "%.0f", $1/1024}')
+  USERS=$(wrk_total "$name")
+  put "$prefix.cpu.post" "$(jq --argjson users "$USERS" --argjson failed "$NON2XX" --argjson rps "$RPS" \
+    '{users: $users, failed: $failed, rps: $rps, seconds: .seconds, cpuSeconds: .cpuSeconds}' "$WORK/cpu-$name.json")"
+  put "$prefix.cpu.post.perUserUs" "$(per_unit "$WORK/cpu-$name.json" "$USERS")"
+  # Each stack JVM's own CPU per user (exact: every JVM lives through the whole phase).
+  put "$prefix.cpu.post.perJvmUs" "$(echo "$ticks0 $ticks1" | tr ' ' '\n' | grep . | awk -F: -v users="$USERS" -v hz="$HZ" '
+    { if ($1 in t0) d[$1] = $2 - t0[$1]; else { t0[$1] = $2; order[++n] = $1 } }
+    END { printf "{"; for (i = 1; i <= n; i++) printf "%s\"%s\": %d", (i > 1 ? ", " : ""), order[i], (users > 0 ? d[order[i]] * 1e6 / hz / users : 0); print "}" }')"
+  log "CPU per created user (µs, $name): $(jq -c "$prefix.cpu.post.perUserUs" "$RESULTS"); per JVM: $(jq -c "$prefix.cpu.post.perJvmUs" "$RESULTS")"
 }
 for c in $CONCURRENCIES; do
   if [ "$c" = 32 ]; then
-    settle_jit
-    sleep 1
-    cpu_start idle; sleep "$IDLE_SECONDS"; cpu_stop idle
-    put .cpu.idle "$(jq '.cpuSeconds | with_entries(.value = (.value * 100 / '"$IDLE_SECONDS"' | round))' "$WORK/cpu-idle.json")"
-    ( for _ in $(seq $((DURATION * 4 + 8))); do ps -o rss= -p "$STACK_PID" 2>/dev/null || break; sleep 0.25; done ) > "$WORK/rss-c32.txt" &
-    SAMPLER=$!
-    JIT_BEFORE=$(jit)
-    cpu_start post
-  fi
-  read -r RPS NON2XX P50 P99 <<<"$(wrk_run "post-c$c" "$c" "$DURATION" "http://127.0.0.1:$GW_PORT/user" "${RUN}c$c")"
-  if [ "$c" = 32 ]; then
-    cpu_stop post
-    read -r m0 t0 <<<"$JIT_BEFORE"; read -r m1 t1 <<<"$(jit)"
-    put .jit.measured "{\"methods\": $((m1 - m0)), \"compileMs\": $(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", (b - a) * 1000}')}"
-    kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true
-    RSS_LOAD=$(sort -n "$WORK/rss-c32.txt" | tail -1 | awk '{printf "%.0f", $1/1024}')
-    USERS=$(wrk_total "post-c$c")
-    put .cpu.post "$(jq --argjson users "$USERS" --argjson failed "$NON2XX" '{users: $users, failed: $failed, seconds: .seconds, cpuSeconds: .cpuSeconds}' "$WORK/cpu-post.json")"
-    put .cpu.post.perUserUs "$(per_unit "$WORK/cpu-post.json" "$USERS")"
+    measure_c32 "" "post-c32" "${RUN}c32"
     cpu_start pgbench
+  else
+    read -r RPS NON2XX P50 P99 <<<"$(wrk_run "post-c$c" "$c" "$DURATION" "http://127.0.0.1:$GW_PORT/user" "${RUN}c$c")"
   fi
   TPS=$(pgbench_run "$c" "$DURATION" "${RUN}$c")
   if [ "$c" = 32 ]; then
@@ -306,7 +392,7 @@ for c in $CONCURRENCIES; do
     INSERTS=$(awk '/number of transactions actually processed/ {print $6}' "$WORK/pgbench-c$c.txt" | cut -d/ -f1)
     put .cpu.pgbench "$(jq --argjson n "${INSERTS:-0}" '{inserts: $n, seconds: .seconds, cpuSeconds: .cpuSeconds}' "$WORK/cpu-pgbench.json")"
     put .cpu.pgbench.perInsertUs "$(per_unit "$WORK/cpu-pgbench.json" "${INSERTS:-0}")"
-    log "CPU per created user (µs): $(jq -c .cpu.post.perUserUs "$RESULTS"); per pgbench INSERT: $(jq -c .cpu.pgbench.perInsertUs "$RESULTS")"
+    log "per pgbench INSERT (µs): $(jq -c .cpu.pgbench.perInsertUs "$RESULTS")"
   fi
   log "POST /user c=$c: $RPS req/s (non-2xx $NON2XX, p50 $P50, p99 $P99); pgbench INSERT: $TPS tps; ratio $(ratio "$RPS" "$TPS")"
   put ".post.c$c" "{\"rps\": $RPS, \"non2xx\": $NON2XX, \"p50\": \"$P50\", \"p99\": \"$P99\", \"pgbenchTps\": ${TPS:-0}, \"ratio\": $(ratio "$RPS" "$TPS" | sed s/n.a/null/)}"
@@ -357,6 +443,44 @@ for r in 1000 "$RATE"; do
   log "pgbench at $r/s: $(jq -c ".pgLatency.r$r" "$RESULTS")"
 done
 put .pgLatency.latencyRate "$RATE"
+
+# ---- 7. the cluster point: two gateway and two user JVMs, clustered, against the one JVM above -------------------
+# gateway-1 proxies to user-1 and gateway-2 to user-2 (USER_SERVICE_PORT: one upstream per gateway), one wrk with 16
+# connections per gateway; a slack JVM consumes the events. The user-queue role is left out (no load reaches it). The
+# users.created announcements and the feed's reads now cross JVMs over the clustered event bus.
+if [ "$CLUSTER_POINT" = true ]; then
+  log "cluster point: stopping the one-JVM stack, starting gateway x2, user x2 and slack, clustered on 127.0.0.1"
+  kill -TERM "$STACK_PID" 2>/dev/null || true
+  for _ in $(seq 300); do kill -0 "$STACK_PID" 2>/dev/null || break; sleep 0.1; done
+  JVMS=""
+  cluster_jvm() { # cluster_jvm <name> <role> VAR=value...: starts one clustered JVM of the stack in the background
+    local name=$1 role=$2; shift 2
+    env PG_URI="$PG_URI" REDIS_URI="$REDIS_URI" AMQP_URI="$AMQP_URI" HTTP_HOST=127.0.0.1 \
+      PG_SCHEMA="$SCHEMA" EVENTS_EXCHANGE="$EXCHANGE" SLACK_QUEUE="$SLACK_Q" USER_QUEUE="$USER_Q" REDIS_KEY_PREFIX="$PREFIX" \
+      CLUSTER_NAME="$CLUSTER_NAME" CLUSTER_PORT="$CLUSTER_PORT" "$@" $BENCH_ENV $STACK_ENV $VARIANT_ENV \
+      java $STACK_JAVA_OPTS -jar "$STACK_JAR" "$role" --cluster > "$WORK/$name.log" 2>&1 &
+    PIDS+=("$!"); JVMS+="${JVMS:+ }$name:$!"
+  }
+  U1=$(free_port); U2=$(free_port); G1=$(free_port); G2=$(free_port); S1=$(free_port)
+  cluster_jvm user-1 user USER_HTTP_PORT="$U1"
+  cluster_jvm user-2 user USER_HTTP_PORT="$U2"
+  cluster_jvm slack slack SLACK_HTTP_PORT="$S1"
+  cluster_jvm gateway-1 gateway GATEWAY_HTTP_PORT="$G1" USER_SERVICE_PORT="$U1" SLACK_SERVICE_PORT="$S1"
+  cluster_jvm gateway-2 gateway GATEWAY_HTTP_PORT="$G2" USER_SERVICE_PORT="$U2" SLACK_SERVICE_PORT="$S1"
+  CLUSTER_START=$(now_ms)
+  for j in $JVMS; do
+    case ${j%%:*} in user-1) url=$U1/ping ;; user-2) url=$U2/ping ;; slack) url=$S1/ping ;; gateway-1) url=$G1/health ;; gateway-2) url=$G2/health ;; esac
+    wait_http "http://127.0.0.1:$url" "${j#*:}" 120 || die "the clustered JVM ${j%%:*} did not become healthy; see $WORK/${j%%:*}.log"
+  done
+  CLUSTER_HEALTHY_MS=$(( $(now_ms) - CLUSTER_START ))
+  log "5 clustered JVMs healthy in $CLUSTER_HEALTHY_MS ms"
+  GW_PORTS="$G1 $G2"
+  post_load cluster-warmup "$POST_WARMUP" "${RUN}kw" > /dev/null
+  measure_c32 .cluster cluster-c32 "${RUN}k"
+  log "cluster point: $RPS req/s (non-2xx $NON2XX; per gateway p50 $P50, p99 $P99)"
+  put .cluster.post "{\"rps\": $RPS, \"non2xx\": $NON2XX, \"p50\": \"$P50\", \"p99\": \"$P99\", \"healthyMs\": $CLUSTER_HEALTHY_MS}"
+  drain cluster 30
+fi
 
 if [ "$CPU_ONLY" = false ]; then
 # ---- 2. the gateway hop beside nginx ----------------------------------------------------------------------
@@ -451,13 +575,19 @@ if [ "$HAVE_RABBITMQCTL" = true ]; then
 fi
 put .drain.end.slackQueueMessages "$QUEUE_LEFT"
 
+if [ "$VARIANT" = tracing ]; then # the variant was in force: the stack exported spans to the sink
+  put .tracing "{\"exportPosts\": $(grep -c 'POST /api/v2/spans' "$WORK/sink/logs/access.log" || true)}"
+  log "trace sink: $(jq -c .tracing "$RESULTS") Zipkin export requests"
+fi
+
 # ---- report -----------------------------------------------------------------------------------------------
 mkdir -p "$BENCH_DIR/results"
 OUT_MD=$BENCH_DIR/results/$DATE.md
 OUT_JSON=$BENCH_DIR/results/$DATE.json
-jq --arg run "$RUN" --arg date "$(date -Iseconds)" --arg opts "$STACK_JAVA_OPTS" --arg env "$STACK_ENV" \
+jq --arg run "$RUN" --arg date "$(date -Iseconds)" --arg opts "$STACK_JAVA_OPTS" --arg env "$BENCH_ENV${STACK_ENV:+ $STACK_ENV}" \
+  --arg variant "$VARIANT" --arg variantEnv "${VARIANT_ENV//$JWT_SECRET_OF_RUN/<secret of the run>}" \
   --arg cpus "$(nproc)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
-  '. + {run: $run, date: $date, javaOpts: $opts, stackEnv: $env, cpus: $cpus, loadAvgAtEnd: $load}' "$RESULTS" > "$OUT_JSON"
+  '. + {run: $run, date: $date, javaOpts: $opts, stackEnv: $env, variant: $variant, variantEnv: $variantEnv, cpus: $cpus, loadAvgAtEnd: $load}' "$RESULTS" > "$OUT_JSON"
 "$BENCH_DIR/report.sh" "$OUT_JSON" > "$OUT_MD"
 cat "$OUT_MD"
 log "results written to $OUT_MD and $OUT_JSON"
