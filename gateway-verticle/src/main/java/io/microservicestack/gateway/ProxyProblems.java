@@ -50,18 +50,27 @@ final class ProxyProblems implements ProxyInterceptor {
     this.retryAfterSeconds = Math.max(1, (resetMs + 999) / 1000);
   }
 
-  /** The exchange runs inside the upstream's circuit breaker: while it is open the answer is a 503 at once. */
+  /**
+   * The exchange runs inside the upstream's circuit breaker: while it is open the answer is a 503 at once. An exchange
+   * cut short because the client hung up (a browser navigating away, a load generator stopping with requests in
+   * flight) is not the upstream's failure: it does not count towards opening the circuit.
+   */
   @Override
   public Future<ProxyResponse> handleProxyRequest(ProxyContext context) {
-    return breaker.<ProxyResponse>execute(context::sendRequest)
+    return breaker.<ProxyResponse>execute(() -> context.sendRequest()
+        .recover(failure -> clientLeft(context) ? Future.succeededFuture(problemResponse(context, failure)) : Future.failedFuture(failure)))
       .recover(failure -> Future.succeededFuture(problemResponse(context, failure)));
+  }
+
+  private static boolean clientLeft(ProxyContext context) {
+    return context.request().proxiedRequest().response().closed();
   }
 
   private ProxyResponse problemResponse(ProxyContext context, Throwable failure) {
     Problem problem = problemOf(failure);
     if (failure instanceof OpenCircuitException) {
       LOG.debug("{} {}: the {} circuit is open", context.request().getMethod(), context.request().getURI(), service);
-    } else if (context.request().proxiedRequest().response().closed()) {
+    } else if (clientLeft(context)) {
       // The client hung up (a browser navigating away, a load generator stopping): nothing went wrong upstream.
       LOG.debug("{} {}: the client left before the {} service answered", context.request().getMethod(),
         context.request().getURI(), service);
