@@ -39,11 +39,6 @@ JIT_CHUNK=5; JIT_MIN_CHUNKS=2; JIT_MAX_CHUNKS=12; JIT_SETTLED_PERCENT=2; IDLE_SE
 # websockets hold about 170 MB of live heap in the gateway (-Xmx160m ran out of memory at about 9,000).
 STACK_JAVA_OPTS=${STACK_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx384m -XX:MaxMetaspaceSize=128m -Xss512k}
 STACK_ENV=${STACK_ENV:-}
-# The gateway counts a proxied request its client abandoned as a failure of the upstream (gateway-verticle's
-# ProxyProblems: the breaker's execute fails, only the log line tells the two apart), so every wrk run that ends with
-# 5 or more requests in flight opens the user circuit for 10 s, and the next phase measures fast 503s. Until that is
-# fixed in the gateway, the harness keeps the breaker out of the way; STACK_ENV comes after it and wins.
-BENCH_ENV="BREAKER_MAX_FAILURES=1000000"
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -283,7 +278,7 @@ NGINX
 esac
 
 log "run $RUN: gateway :$GW_PORT, user :$USER_PORT, slack :$SLACK_PORT, nginx :$NGINX_PORT, schema $SCHEMA, logs $WORK"
-log "variant $VARIANT; stack JVM flags: $STACK_JAVA_OPTS; settings: $BENCH_ENV${STACK_ENV:+ $STACK_ENV}${VARIANT_ENV:+; variant settings: $VARIANT_ENV}"
+log "variant $VARIANT; stack JVM flags: $STACK_JAVA_OPTS; settings: ${STACK_ENV:-defaults}${VARIANT_ENV:+; variant settings: $VARIANT_ENV}"
 
 # ---- 6. the one-JVM stack: time to healthy, RSS at rest ---------------------------------------------------
 JVM_MS_START=$(now_ms); java $STACK_JAVA_OPTS -version >/dev/null 2>&1; JVM_MS=$(( $(now_ms) - JVM_MS_START ))
@@ -292,7 +287,7 @@ env PG_URI="$PG_URI" REDIS_URI="$REDIS_URI" AMQP_URI="$AMQP_URI" HTTP_HOST=127.0
   GATEWAY_HTTP_PORT="$GW_PORT" USER_HTTP_PORT="$USER_PORT" SLACK_HTTP_PORT="$SLACK_PORT" USER_QUEUE_HTTP_PORT="$QUEUE_PORT" \
   USER_SERVICE_PORT="$USER_PORT" SLACK_SERVICE_PORT="$SLACK_PORT" \
   PG_SCHEMA="$SCHEMA" EVENTS_EXCHANGE="$EXCHANGE" SLACK_QUEUE="$SLACK_Q" USER_QUEUE="$USER_Q" REDIS_KEY_PREFIX="$PREFIX" \
-  $BENCH_ENV $STACK_ENV $VARIANT_ENV java $STACK_JAVA_OPTS -jar "$STACK_JAR" > "$WORK/stack.log" 2>&1 &
+  $STACK_ENV $VARIANT_ENV java $STACK_JAVA_OPTS -jar "$STACK_JAR" > "$WORK/stack.log" 2>&1 &
 STACK_PID=$!; PIDS+=("$STACK_PID"); JVMS="stack:$STACK_PID"; GW_PORTS=$GW_PORT
 wait_http "http://127.0.0.1:$GW_PORT/health" "$STACK_PID" 60 || die "the stack did not become healthy; see $WORK/stack.log"
 STARTUP_MS=$(( $(now_ms) - STACK_START ))
@@ -457,7 +452,7 @@ if [ "$CLUSTER_POINT" = true ]; then
     local name=$1 role=$2; shift 2
     env PG_URI="$PG_URI" REDIS_URI="$REDIS_URI" AMQP_URI="$AMQP_URI" HTTP_HOST=127.0.0.1 \
       PG_SCHEMA="$SCHEMA" EVENTS_EXCHANGE="$EXCHANGE" SLACK_QUEUE="$SLACK_Q" USER_QUEUE="$USER_Q" REDIS_KEY_PREFIX="$PREFIX" \
-      CLUSTER_NAME="$CLUSTER_NAME" CLUSTER_PORT="$CLUSTER_PORT" "$@" $BENCH_ENV $STACK_ENV $VARIANT_ENV \
+      CLUSTER_NAME="$CLUSTER_NAME" CLUSTER_PORT="$CLUSTER_PORT" "$@" $STACK_ENV $VARIANT_ENV \
       java $STACK_JAVA_OPTS -jar "$STACK_JAR" "$role" --cluster > "$WORK/$name.log" 2>&1 &
     PIDS+=("$!"); JVMS+="${JVMS:+ }$name:$!"
   }
@@ -584,7 +579,7 @@ fi
 mkdir -p "$BENCH_DIR/results"
 OUT_MD=$BENCH_DIR/results/$DATE.md
 OUT_JSON=$BENCH_DIR/results/$DATE.json
-jq --arg run "$RUN" --arg date "$(date -Iseconds)" --arg opts "$STACK_JAVA_OPTS" --arg env "$BENCH_ENV${STACK_ENV:+ $STACK_ENV}" \
+jq --arg run "$RUN" --arg date "$(date -Iseconds)" --arg opts "$STACK_JAVA_OPTS" --arg env "$STACK_ENV" \
   --arg variant "$VARIANT" --arg variantEnv "${VARIANT_ENV//$JWT_SECRET_OF_RUN/<secret of the run>}" \
   --arg cpus "$(nproc)" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
   '. + {run: $run, date: $date, javaOpts: $opts, stackEnv: $env, variant: $variant, variantEnv: $variantEnv, cpus: $cpus, loadAvgAtEnd: $load}' "$RESULTS" > "$OUT_JSON"
