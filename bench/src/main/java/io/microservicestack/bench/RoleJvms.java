@@ -1,5 +1,6 @@
 package io.microservicestack.bench;
 
+import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -7,8 +8,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.RequestOptions;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +57,7 @@ final class RoleJvms {
     this.pidFile = pidFile;
     this.javaOptions = javaOptions;
     this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setIdleTimeout(5));
-    int[] ports = freePorts(5);
+    int[] ports = TestInfrastructure.freePorts(5);
     Map<String, String> common = Map.of("PG_URI", pgUri, "AMQP_URI", amqpUri, "HTTP_HOST", "127.0.0.1",
       "USER_SERVICE_PORT", String.valueOf(ports[1]), "SLACK_SERVICE_PORT", String.valueOf(ports[3]),
       "GATEWAY_HTTP_PORT", String.valueOf(ports[0]), "USER_QUEUE_HTTP_PORT", String.valueOf(ports[4]),
@@ -183,23 +182,4 @@ final class RoleJvms {
     return env;
   }
 
-  private static int[] freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // free again either way
-        }
-      }
-    }
-  }
 }

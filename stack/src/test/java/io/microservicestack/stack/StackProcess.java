@@ -6,7 +6,6 @@ import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -117,7 +116,7 @@ final class StackProcess implements AutoCloseable {
   static <T> T onFreePorts(int count, OnPorts<T> attempt) throws Exception {
     for (int n = 1; ; n++) {
       try {
-        return attempt.start(freePorts(count));
+        return attempt.start(TestInfrastructure.freePorts(count));
       } catch (PortInUse e) {
         if (n == PORT_ATTEMPTS) {
           throw e;
@@ -137,23 +136,8 @@ final class StackProcess implements AutoCloseable {
    * One port that was free a moment ago, for a test that retries itself when it was taken before the stack bound it
    * (as {@link #onFreePorts} does for you).
    */
-  static int freePort() throws IOException {
-    return freePorts(1)[0];
-  }
-
-  /** {@code count} distinct ports that were free a moment ago (held open together, so they differ). */
-  static int[] freePorts(int count) throws IOException {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
+  static int freePort() {
+    return TestInfrastructure.freePorts(1)[0];
   }
 
   /**

@@ -19,7 +19,6 @@ import org.yaml.snakeyaml.Yaml;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -55,7 +54,7 @@ class WireContractTest {
   @BeforeAll
   static void start() throws Exception {
     contracts = Contracts.load();
-    bridgePort = freePort();
+    bridgePort = StackProcess.freePort();
     stack = InProcessStack.start("contract", Map.of("BRIDGE_PORT", String.valueOf(bridgePort)));
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(stack.amqpUri());
@@ -252,9 +251,4 @@ class WireContractTest {
     return new JsonObject(headers);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
 }

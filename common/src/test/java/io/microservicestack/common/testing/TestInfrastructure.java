@@ -7,6 +7,10 @@ import io.vertx.core.Vertx;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQOptions;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -42,6 +46,27 @@ public final class TestInfrastructure {
   public static int port(String uri, int defaultPort) {
     int port = java.net.URI.create(uri).getPort();
     return port == -1 ? defaultPort : port;
+  }
+
+  /** {@code count} distinct ports that were free a moment ago (held open together, so they differ). */
+  public static int[] freePorts(int count) {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        sockets.add(new ServerSocket(0));
+      }
+      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      for (ServerSocket socket : sockets) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // the port is free again either way
+        }
+      }
+    }
   }
 
   /** A name no other test uses, for a schema, a queue, an exchange or a Redis key prefix. */

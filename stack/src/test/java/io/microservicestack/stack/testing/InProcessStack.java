@@ -10,16 +10,12 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.BindException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +63,7 @@ public final class InProcessStack implements AutoCloseable {
   public static InProcessStack start(String prefix, Map<String, String> overrides) {
     String run = TestInfrastructure.unique(prefix);
     for (int attempt = 1; ; attempt++) {
-      Map<String, String> settings = settings(run, freePorts(3));
+      Map<String, String> settings = settings(run, TestInfrastructure.freePorts(3));
       settings.putAll(overrides);
       RunningStack stack;
       try {
@@ -123,27 +119,6 @@ public final class InProcessStack implements AutoCloseable {
       }
     }
     return false;
-  }
-
-  /** {@code count} distinct ports that were free a moment ago (all held open together, so they differ). */
-  private static int[] freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // the port is free again either way
-        }
-      }
-    }
   }
 
   private void awaitHealthy() {
