@@ -1,9 +1,7 @@
 package io.microservicestack.stack;
 
-import io.microservicestack.common.testing.Await;
 import io.microservicestack.common.testing.BridgeSocket;
 import io.microservicestack.common.testing.TestInfrastructure;
-import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +12,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,15 +93,7 @@ class ClusterIT {
     for (StackProcess process : processes) {
       process.close();
     }
-    Vertx vertx = Vertx.vertx();
-    try {
-      Await.result(TestInfrastructure.dropSchema(vertx, run), "dropping schema " + run);
-      Await.result(TestInfrastructure.deleteQueuesAndExchange(vertx, List.of(run + ".user", run + ".slack"), run + ".events"),
-        "deleting the run's queues and exchange");
-      Await.result(TestInfrastructure.deleteRedisKeys(vertx, run + ":"), "deleting the run's Redis keys");
-    } finally {
-      vertx.close();
-    }
+    TestInfrastructure.deleteRun(run);
   }
 
   private StackProcess start(String name, String role, Map<String, String> extra) throws Exception {

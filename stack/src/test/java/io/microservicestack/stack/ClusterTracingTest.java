@@ -1,6 +1,5 @@
 package io.microservicestack.stack;
 
-import io.microservicestack.common.testing.Await;
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
@@ -10,7 +9,6 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -74,14 +72,7 @@ class ClusterTracingTest {
     if (user != null) {
       user.close().await(30, TimeUnit.SECONDS);
     }
-    Vertx vertx = Vertx.vertx();
-    try {
-      Await.result(TestInfrastructure.dropSchema(vertx, run), "dropping schema " + run);
-      Await.result(TestInfrastructure.deleteQueuesAndExchange(vertx, List.of(run + ".user", run + ".slack"), run + ".events"),
-        "deleting the run's queues and exchange");
-    } finally {
-      vertx.close();
-    }
+    TestInfrastructure.deleteRun(run);
   }
 
   @Test

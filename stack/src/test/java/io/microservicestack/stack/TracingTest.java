@@ -99,6 +99,7 @@ class TracingTest {
       stack.close().await(30, TimeUnit.SECONDS);
     }
     webhookVertx.close().await(10, TimeUnit.SECONDS);
+    TestInfrastructure.deleteRun(schema);
   }
 
   @Test

@@ -104,6 +104,23 @@ public final class TestInfrastructure {
     return deleted.eventually(client::stop);
   }
 
+  /**
+   * Removes what a stack run named {@code run} left on the servers, by the names the tests give such a run: schema
+   * {@code run}, queues {@code run.user} and {@code run.slack} with their dead-letter queues, exchange
+   * {@code run.events}, and Redis keys under {@code run:}. Waits (bounded) on a Vert.x of its own.
+   */
+  public static void deleteRun(String run) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      Await.result(dropSchema(vertx, run), "dropping schema " + run);
+      Await.result(deleteQueuesAndExchange(vertx, List.of(run + ".user", run + ".slack"), run + ".events"),
+        "deleting the run's queues and exchange");
+      Await.result(deleteRedisKeys(vertx, run + ":"), "deleting the run's Redis keys");
+    } finally {
+      vertx.close();
+    }
+  }
+
   private static String configured(String name) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? null : value;
