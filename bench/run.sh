@@ -135,7 +135,7 @@ cleanup() {
   done
   if [ "$KEEP_DATA" = false ]; then
     "${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true
-    "${REDIS[@]}" --scan --pattern "${PREFIX}*" 2>/dev/null | head -n 100000 | xargs -r -n 500 "${REDIS[@]}" del >/dev/null 2>&1 || true
+    "${REDIS[@]}" --scan --pattern "${PREFIX}*" 2>/dev/null | xargs -r -n 500 "${REDIS[@]}" unlink >/dev/null 2>&1 || true
     if [ "$HAVE_RABBITMQCTL" = true ]; then
       for q in "$SLACK_Q" "$SLACK_Q.dlq" "$USER_Q" "$USER_Q.dlq"; do rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true; done
       rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$EXCHANGE\">>), false, <<\"bench\">>)." >/dev/null 2>&1 || true
