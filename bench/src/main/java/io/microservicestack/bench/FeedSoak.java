@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -54,17 +53,14 @@ final class FeedSoak {
   private final HttpClientAgent http;
   private final WebSocketClient ws;
   private final Faults faults;
+  private final CreateFailures failures;
+  private final HeapSamples heap;
   /** id → nanoTime of the POST, for every 201. */
   private final Map<Long, Long> created = new HashMap<>();
   private final Map<Long, String> emails = new HashMap<>();
   private final Map<Long, Boolean> seen = new HashMap<>();
-  private final Map<Integer, Integer> failedCreates = new HashMap<>();
-  private final Map<Integer, Integer> unexpectedFailures = new HashMap<>();
-  /** 503s no fault explains: the service shedding load (its PostgreSQL pool's wait timed out on a busy machine). */
-  private long unexplained503;
   private final Latencies createToFrame = new Latencies();
   private final List<SoakClient> clients = new ArrayList<>();
-  private final JsonObject heap = new JsonObject();
   private final List<String> faultsNotRecovered = new ArrayList<>();
   private long posted;
   private long loadNanos;
@@ -76,18 +72,21 @@ final class FeedSoak {
     this.http = vertx.createHttpClient();
     this.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(options.clients() * 2));
     this.faults = new Faults(vertx, options.pgProxy(), options.amqpProxy(), options.roles(), options.cutMs(), this::whole);
+    this.failures = new CreateFailures(faults);
+    this.heap = new HeapSamples(options.roles(), options.heapCheck());
   }
 
   Future<JsonObject> run() {
     Promise<JsonObject> result = Promise.promise();
     vertx.runOnContext(v -> started()
-      .compose(v2 -> sampleHeap("start"))
+      .compose(v2 -> heap.sample("start"))
       .compose(ok -> poster.create(0))
       .compose(seed -> Future.all(connectAll()))
       .compose(v2 -> load())
       .compose(v2 -> awaitAllFrames(System.nanoTime() + RECOVERY_NANOS))
-      .compose(v2 -> countMessages())
-      .compose(messages -> sampleHeap("end").map(messages))
+      .compose(v2 -> new UserChannel(vertx, http, options.host(), options.port())
+        .count(emails.values(), System.nanoTime() + RECOVERY_NANOS))
+      .compose(messages -> heap.sample("end").map(messages))
       .map(this::report)
       .onComplete(result));
     return result.future();
@@ -150,7 +149,7 @@ final class FeedSoak {
             created.put(userId, now);
             emails.put(userId, poster.email(n));
           } else {
-            failed(status(ar.cause()), now);
+            failures.add(ar.cause(), now);
           }
         });
       }
@@ -160,12 +159,12 @@ final class FeedSoak {
       }
     });
     faultLoop(fault, done.future());
-    long progress = vertx.setPeriodic(30_000, id -> LOG.info("posted {}, created {}, refused {}, unexpected {}, clients without a frame for 10 s {}",
-      posted, created.size(), failedCreates, unexpectedFailures, clients.stream()
+    long progress = vertx.setPeriodic(30_000, id -> LOG.info("posted {}, created {}, {}, clients without a frame for 10 s {}",
+      posted, created.size(), failures, clients.stream()
         .filter(client -> System.nanoTime() - client.lastFrameAt > 10 * SECOND).map(SoakClient::state).toList()));
-    if (options.heapCheck()) {
+    if (heap.enabled()) {
       long warmUpMs = Math.max(60_000, options.durationMs() / 4);
-      vertx.setTimer(warmUpMs, t -> sampleHeap("warm"));
+      vertx.setTimer(warmUpMs, t -> heap.sample("warm"));
     }
     clients.forEach(SoakClient::scheduleDrop);
     // The load is over once the last create was answered and the fault under way (a JVM restarting) recovered.
@@ -189,34 +188,6 @@ final class FeedSoak {
     });
   }
 
-  private void failed(int status, long startedAt) {
-    failedCreates.merge(status, 1, Integer::sum);
-    if (faults.explains(status, startedAt, System.nanoTime())) {
-      return;
-    }
-    if (status == 503) {
-      unexplained503++;
-    } else {
-      unexpectedFailures.merge(status, 1, Integer::sum);
-    }
-  }
-
-  /** Each role JVM's heap after a full GC, as {@code heap.<JVM>.<when>} in MiB (only with heapCheck and role JVMs). */
-  private Future<Void> sampleHeap(String when) {
-    if (!options.heapCheck() || options.roles() == null) {
-      return Future.succeededFuture();
-    }
-    return options.roles().heapAfterGc().onSuccess(mib -> mib.forEach((jvm, used) -> {
-      if (!heap.containsKey(jvm)) {
-        heap.put(jvm, new JsonObject());
-      }
-      heap.getJsonObject(jvm).put(when, used);
-    })).<Void>mapEmpty().recover(e -> {
-      heap.put("error", e.getMessage());
-      return Future.succeededFuture();
-    });
-  }
-
   private Future<Void> awaitAllFrames(long deadline) {
     boolean complete = clients.stream().allMatch(client -> client.received.keySet().containsAll(created.keySet()));
     if (complete || System.nanoTime() > deadline) {
@@ -225,51 +196,10 @@ final class FeedSoak {
     return vertx.timer(200).compose(v -> awaitAllFrames(deadline));
   }
 
-  /** Counts the {@code #user} messages per email, page by page. */
-  private Future<Map<String, Integer>> countMessages() {
-    return messagesFrom(0, new HashMap<>(), System.nanoTime() + RECOVERY_NANOS);
-  }
-
-  private Future<Map<String, Integer>> messagesFrom(int offset, Map<String, Integer> counts, long deadline) {
-    return http.request(new RequestOptions().setMethod(HttpMethod.GET).setHost(options.host()).setPort(options.port())
-        .setURI("/messages?channel=%23user&limit=100&offset=" + offset))
-      .compose(request -> request.send().compose(response -> response.body()))
-      .compose(body -> {
-        JsonArray items = body.toJsonObject().getJsonArray("items", new JsonArray());
-        items.forEach(item -> counts.merge(((JsonObject) item).getString("message"), 1, Integer::sum));
-        if (items.size() == 100) {
-          return messagesFrom(offset + 100, counts, deadline);
-        }
-        boolean allThere = emails.values().stream().allMatch(email -> counts.containsKey("User " + email + " created"));
-        return allThere || System.nanoTime() > deadline
-          ? Future.succeededFuture(counts)
-          : vertx.timer(500).compose(v -> messagesFrom(0, new HashMap<>(), deadline));
-      });
-  }
-
   private JsonObject report(Map<String, Integer> messages) {
-    long frames = 0;
-    long missed = 0;
-    long duplicates = 0;
-    long outOfOrder = 0;
-    long reconnects = 0;
-    JsonArray missedBy = new JsonArray();
-    for (int i = 0; i < clients.size(); i++) {
-      SoakClient client = clients.get(i);
-      frames += client.frames;
-      duplicates += client.duplicates;
-      outOfOrder += client.outOfOrder;
-      reconnects += client.reconnects;
-      List<Long> notReceived = created.keySet().stream().filter(id -> !client.received.containsKey(id)).sorted().toList();
-      missed += notReceived.size();
-      if (!notReceived.isEmpty()) {
-        missedBy.add(client.state().put("client", i).put("missed", notReceived.size())
-          .put("firstMissedId", notReceived.get(0)).put("lastMissedId", notReceived.get(notReceived.size() - 1)));
-      }
-    }
-    long messagesMissing = emails.values().stream().filter(email -> !messages.containsKey("User " + email + " created")).count();
-    long messagesDoubled = emails.values().stream().filter(email -> messages.getOrDefault("User " + email + " created", 0) > 1).count();
-    JsonObject report = new JsonObject()
+    long messagesMissing = emails.values().stream().filter(email -> !messages.containsKey(UserChannel.messageFor(email))).count();
+    long messagesDoubled = emails.values().stream().filter(email -> messages.getOrDefault(UserChannel.messageFor(email), 0) > 1).count();
+    JsonObject report = failures.addTo(new ClientTally(clients, created.keySet()).addTo(new JsonObject()))
       .put("tag", options.tag())
       .put("users", created.size())
       .put("posted", posted)
@@ -277,15 +207,6 @@ final class FeedSoak {
       .put("rateHeld", loadNanos == 0 ? 0 : Math.round(posted * 10.0 * SECOND / loadNanos) / 10.0)
       .put("loadSeconds", loadNanos / SECOND)
       .put("clients", options.clients())
-      .put("frames", frames)
-      .put("reconnects", reconnects)
-      .put("missed", missed)
-      .put("missedBy", missedBy)
-      .put("duplicates", duplicates)
-      .put("outOfOrder", outOfOrder)
-      .put("createsRefused", counts(failedCreates))
-      .put("unexpectedFailures", counts(unexpectedFailures))
-      .put("unexplained503", unexplained503)
       .put("faults", faults.report())
       .put("faultsNotRecovered", new JsonArray(faultsNotRecovered))
       .put("rabbitConnectionDrops", faults.count("rabbitmq-drop"))
@@ -294,16 +215,10 @@ final class FeedSoak {
       .put("messagesMissing", messagesMissing)
       .put("messagesDoubled", messagesDoubled)
       .put("createToFrameMs", createToFrame.summary())
-      .put("heapMiB", heap)
+      .put("heapMiB", heap.toJson())
       .put("restartedJvms", new JsonArray(List.copyOf(faults.restartedRoles())));
     clients.forEach(SoakClient::finish);
     return report;
-  }
-
-  private static JsonObject counts(Map<Integer, Integer> byStatus) {
-    JsonObject json = new JsonObject();
-    byStatus.forEach((status, count) -> json.put(String.valueOf(status), count));
-    return json;
   }
 
   /** The first frame of a user at any client: the create → frame latency. */
@@ -312,10 +227,5 @@ final class FeedSoak {
     if (postedAt != null && seen.put(id, Boolean.TRUE) == null) {
       createToFrame.recordNanos(System.nanoTime() - postedAt);
     }
-  }
-
-  private static int status(Throwable failure) {
-    String message = String.valueOf(failure.getMessage());
-    return message.startsWith("POST /user answered ") ? Integer.parseInt(message.substring(20, 23)) : 0;
   }
 }
