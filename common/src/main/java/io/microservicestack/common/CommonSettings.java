@@ -11,6 +11,9 @@ public final class CommonSettings {
   /** RabbitMQ, for the outbox relay, the consumers and the user queue. */
   public static final Setting AMQP_URI = Setting.of("amqpUri", "AMQP_URI", "amqp://guest:guest@127.0.0.1:5672",
     "RabbitMQ (AMQP 0-9-1) for events and the user queue; the launcher starts an embedded broker when it is not set");
+  /** Redis: the slack service's store, and the gateway's rate-limit counters (shared by every gateway). */
+  public static final Setting REDIS_URI = Setting.of("redisUri", "REDIS_URI", "redis://127.0.0.1:6379",
+    "Redis: the slack service's store and the gateway's rate-limit counters (shared by every gateway); the launcher starts an embedded one when it is not set");
   /** Pause between two reconnect attempts of every RabbitMQ client. */
   public static final Setting AMQP_RECONNECT_MS = Setting.of("amqpReconnectMs", "AMQP_RECONNECT_MS", 1_000,
     "pause between RabbitMQ reconnect attempts (ms); every client reconnects forever");

@@ -1,5 +1,6 @@
 package io.microservicestack.gateway;
 
+import io.microservicestack.common.CommonSettings;
 import io.microservicestack.common.Setting;
 import io.vertx.core.json.JsonObject;
 
@@ -19,8 +20,6 @@ import java.util.List;
 public record EdgeLimits(String redisUri, RateBudget write, RateBudget read, RateBudget connect,
                          int breakerMaxFailures, long breakerResetMs) {
 
-  public static final Setting REDIS_URI = Setting.of("redisUri", "REDIS_URI", "redis://127.0.0.1:6379",
-    "Redis that keeps the gateway's rate-limit counters (shared by every gateway); also the slack service's store");
   public static final Setting RATE_LIMIT_WRITE = Setting.of("rateLimitWrite", "RATE_LIMIT_WRITE", "off",
     "writes (POST /user, /users, /messages) per caller (subject, or client IP when anonymous): <count>/<period> like 120/1m, or off");
   public static final Setting RATE_LIMIT_READ = Setting.of("rateLimitRead", "RATE_LIMIT_READ", "off",
@@ -33,7 +32,7 @@ public record EdgeLimits(String redisUri, RateBudget write, RateBudget read, Rat
     "how long an open circuit answers 503 before one probe request may try the upstream again (ms)");
 
   /** Every setting of the limits, in the order of the docs. */
-  public static final List<Setting> SETTINGS = List.of(REDIS_URI, RATE_LIMIT_WRITE, RATE_LIMIT_READ, RATE_LIMIT_CONNECT,
+  public static final List<Setting> SETTINGS = List.of(CommonSettings.REDIS_URI, RATE_LIMIT_WRITE, RATE_LIMIT_READ, RATE_LIMIT_CONNECT,
     BREAKER_MAX_FAILURES, BREAKER_RESET_MS);
 
   public EdgeLimits {
@@ -43,7 +42,7 @@ public record EdgeLimits(String redisUri, RateBudget write, RateBudget read, Rat
 
   /** Reads the limit settings of the gateway's config object. */
   public static EdgeLimits fromJson(JsonObject json) {
-    return new EdgeLimits(REDIS_URI.string(json),
+    return new EdgeLimits(CommonSettings.REDIS_URI.string(json),
       RateBudget.parse(RATE_LIMIT_WRITE, RATE_LIMIT_WRITE.string(json)),
       RateBudget.parse(RATE_LIMIT_READ, RATE_LIMIT_READ.string(json)),
       RateBudget.parse(RATE_LIMIT_CONNECT, RATE_LIMIT_CONNECT.string(json)),
@@ -57,7 +56,7 @@ public record EdgeLimits(String redisUri, RateBudget write, RateBudget read, Rat
 
   /** Adds the limit settings to {@code json}. */
   JsonObject addTo(JsonObject json) {
-    return json.put(REDIS_URI.key(), redisUri)
+    return json.put(CommonSettings.REDIS_URI.key(), redisUri)
       .put(RATE_LIMIT_WRITE.key(), text(write))
       .put(RATE_LIMIT_READ.key(), text(read))
       .put(RATE_LIMIT_CONNECT.key(), text(connect))

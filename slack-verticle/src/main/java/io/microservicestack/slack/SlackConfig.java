@@ -32,8 +32,6 @@ public record SlackConfig(
   long slackBackoffMs) {
 
   public static final Setting HTTP_PORT = Setting.of("httpPort", "SLACK_HTTP_PORT", ServicePorts.SLACK, "slack service HTTP port (0 picks a free one)");
-  public static final Setting REDIS_URI = Setting.of("redisUri", "REDIS_URI", "redis://127.0.0.1:6379",
-    "Redis of the slack service; the launcher starts an embedded one when it is not set");
   public static final Setting REDIS_POOL_SIZE = Setting.of("redisPoolSize", "REDIS_POOL_SIZE", 8, "Redis connections of the slack service");
   public static final Setting KEY_PREFIX = Setting.of("keyPrefix", "REDIS_KEY_PREFIX", "slack:", "prefix of every Redis key the slack service writes");
   public static final Setting QUEUE = Setting.of("userCreatedQueue", "SLACK_QUEUE", Topology.SLACK_USER_CREATED_QUEUE,
@@ -51,7 +49,7 @@ public record SlackConfig(
     "first webhook retry delay (ms), doubled each retry (at most 30 s); a 429's Retry-After wins (at most 60 s)");
 
   /** Every setting, in the order of the docs. */
-  public static final List<Setting> SETTINGS = List.of(CommonSettings.HTTP_HOST, HTTP_PORT, REDIS_URI, REDIS_POOL_SIZE, KEY_PREFIX,
+  public static final List<Setting> SETTINGS = List.of(CommonSettings.HTTP_HOST, HTTP_PORT, CommonSettings.REDIS_URI, REDIS_POOL_SIZE, KEY_PREFIX,
     CommonSettings.AMQP_URI, CommonSettings.AMQP_RECONNECT_MS, CommonSettings.EVENTS_EXCHANGE, QUEUE, MAX_ATTEMPTS,
     REDELIVERY_DELAY_MS, CONSUME_EVENTS, WEBHOOK_URL, MAX_RETRIES, BACKOFF_MS);
 
@@ -75,7 +73,7 @@ public record SlackConfig(
     return new SlackConfig(
       CommonSettings.HTTP_HOST.string(json),
       HTTP_PORT.intValue(json),
-      REDIS_URI.string(json),
+      CommonSettings.REDIS_URI.string(json),
       REDIS_POOL_SIZE.intValue(json),
       KEY_PREFIX.string(json),
       CommonSettings.AMQP_URI.string(json),
@@ -95,7 +93,7 @@ public record SlackConfig(
     JsonObject json = new JsonObject()
       .put(CommonSettings.HTTP_HOST.key(), httpHost)
       .put(HTTP_PORT.key(), httpPort)
-      .put(REDIS_URI.key(), redisUri)
+      .put(CommonSettings.REDIS_URI.key(), redisUri)
       .put(REDIS_POOL_SIZE.key(), redisPoolSize)
       .put(KEY_PREFIX.key(), keyPrefix)
       .put(CommonSettings.AMQP_URI.key(), amqpUri)

@@ -1,7 +1,6 @@
 package io.microservicestack.stack;
 
 import io.microservicestack.embedded.EmbeddedServers;
-import io.microservicestack.slack.SlackConfig;
 import io.microservicestack.user.UserConfig;
 import io.microservicestack.common.CommonSettings;
 
@@ -21,14 +20,14 @@ final class ZeroInstall {
 
   /** Whether any address is missing, so embedded servers must start. */
   static boolean needed(StackConfig config) {
-    return !config.isSet(UserConfig.PG_URI) || !config.isSet(SlackConfig.REDIS_URI) || !config.isSet(CommonSettings.AMQP_URI);
+    return !config.isSet(UserConfig.PG_URI) || !config.isSet(CommonSettings.REDIS_URI) || !config.isSet(CommonSettings.AMQP_URI);
   }
 
   /** Starts the missing servers; the returned handle stops them. */
   static EmbeddedServers start(StackConfig config) {
     try {
       String dataDir = config.get(LauncherSettings.PG_DATA_DIR);
-      return EmbeddedServers.start(!config.isSet(UserConfig.PG_URI), !config.isSet(SlackConfig.REDIS_URI),
+      return EmbeddedServers.start(!config.isSet(UserConfig.PG_URI), !config.isSet(CommonSettings.REDIS_URI),
         !config.isSet(CommonSettings.AMQP_URI), dataDir.isEmpty() ? null : Path.of(dataDir));
     } catch (NoClassDefFoundError e) {
       throw new IllegalStateException("This build has no embedded servers: set PG_URI, REDIS_URI and AMQP_URI", e);

@@ -137,7 +137,7 @@ class ComposeFileTest {
     stackServices().forEach((name, service) -> {
       StackConfig config = config(service);
       assertThat(config.get(UserConfig.PG_URI)).contains("@postgres:5432/");
-      assertThat(config.get(SlackConfig.REDIS_URI)).isEqualTo("redis://redis:6379");
+      assertThat(config.get(CommonSettings.REDIS_URI)).isEqualTo("redis://redis:6379");
       assertThat(config.get(CommonSettings.AMQP_URI)).contains("@rabbitmq:5672");
       Map<String, Map<String, String>> dependsOn = (Map<String, Map<String, String>>) service.get("depends_on");
       assertThat(dependsOn).as(name).isNotEmpty();
