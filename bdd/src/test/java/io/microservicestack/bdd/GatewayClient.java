@@ -98,7 +98,9 @@ public final class GatewayClient {
     if (token != null) {
       options.addHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
     }
-    return feed.attach(await(websockets.connect(options), "connecting to " + uri));
+    // The handlers go on as the connection completes, on its event loop: a feed that replays at once (?since) sends
+    // its first frames right after the upgrade, before a test thread could set them after waiting.
+    return await(websockets.connect(options).map(feed::attach), "connecting to " + uri);
   }
 
   /** The client's Vert.x instance, for the other clients of a scenario (AMQP). */
