@@ -2,12 +2,15 @@ package io.microservicestack.common;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.rabbitmq.RabbitMQClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -27,6 +30,10 @@ import java.util.function.Supplier;
  * connection is (re)established, which forgets every delivery of the earlier channel (the broker redelivers what
  * was not acked); a {@link Delivery} from before a reset is ignored. Acks wait while the channel is closed.
  *
+ * <p>A consumer that stops cancels its subscription first, then {@link #drain}s: the deliveries still being processed
+ * are settled and acked before the channel closes, so a stop (a rolling update) does not hand them back to be done
+ * again.
+ *
  * <p>Confined to the context it was created on (calls from elsewhere hop onto it).
  */
 public final class AckWindow {
@@ -34,6 +41,8 @@ public final class AckWindow {
   private static final Logger LOG = LoggerFactory.getLogger(AckWindow.class);
   /** The longest an ack waits for its neighbours. */
   public static final long WINDOW_MS = 5;
+  /** How long a stopping consumer waits for its deliveries in flight to be settled ({@link #drain}). */
+  public static final long STOP_DRAIN_MS = 5_000;
 
   private final Vertx vertx;
   private final Context context;
@@ -45,6 +54,8 @@ public final class AckWindow {
   private int settled;
   private volatile long generation;
   private long timer = -1;
+  /** Stops waiting until every delivery of the channel is settled and acked. */
+  private final List<Promise<Void>> drains = new ArrayList<>();
 
   /**
    * @param client   the consumer's client (its current channel is the one acks go to)
@@ -79,7 +90,9 @@ public final class AckWindow {
       }
       outstanding.put(delivery.tag, true);
       settled++;
-      if (settled >= flushAt) {
+      if (!drains.isEmpty()) {
+        flushForDrains();
+      } else if (settled >= flushAt) {
         flush();
       } else if (timer == -1) {
         timer = vertx.setTimer(WINDOW_MS, id -> {
@@ -101,8 +114,8 @@ public final class AckWindow {
         return;
       }
       Amqp.safely(() -> client.get().basicNack(delivery.tag, false, true)).onComplete(ar -> {
-        if (delivery.generation == generation && outstanding.remove(delivery.tag) != null && settled > 0) {
-          flush();
+        if (delivery.generation == generation && outstanding.remove(delivery.tag) != null && (settled > 0 || !drains.isEmpty())) {
+          flushForDrains();
         }
         promise.handle(ar);
       });
@@ -114,13 +127,54 @@ public final class AckWindow {
     return Future.future(promise -> onContext(() -> flush().onComplete(ar -> promise.complete())));
   }
 
+  /**
+   * Waits until every delivery of the current channel is settled and its ack sent, flushing each ack at once, for at
+   * most {@code timeoutMs}: what is still unsettled then is redelivered by the broker once the channel closes. Call
+   * it after the consumer is cancelled, so that no new delivery arrives.
+   */
+  public Future<Void> drain(long timeoutMs) {
+    Promise<Void> drained = Promise.promise();
+    onContext(() -> {
+      drains.add(drained);
+      flushForDrains();
+      long timeout = vertx.setTimer(timeoutMs, id -> {
+        if (drained.tryComplete()) {
+          LOG.warn("Stopping with {} deliveries of {} unsettled after {} ms; the broker redelivers them",
+            outstanding.size(), queue, timeoutMs);
+        }
+      });
+      drained.future().onComplete(ar -> vertx.cancelTimer(timeout));
+    });
+    return drained.future();
+  }
+
   /** The connection was (re)established: forget the earlier channel's deliveries. */
   public void reset() {
     onContext(() -> {
       generation++;
       outstanding.clear();
       settled = 0;
+      completeDrains();
     });
+  }
+
+  /** Flushes now, and ends the drains once nothing of the channel is outstanding and the ack is sent. */
+  private void flushForDrains() {
+    RabbitMQClient c = client.get();
+    if (c == null || !c.isOpenChannel()) {
+      completeDrains(); // nothing can be acked on a closed channel: the broker redelivers what it holds
+      return;
+    }
+    flush().onComplete(ar -> {
+      if (outstanding.isEmpty()) {
+        completeDrains();
+      }
+    });
+  }
+
+  private void completeDrains() {
+    drains.forEach(Promise::tryComplete);
+    drains.clear();
   }
 
   /** Acks the unbroken run of settled deliveries at the head, with one multiple ack. */

@@ -1,6 +1,7 @@
 package io.microservicestack.common;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQOptions;
@@ -38,19 +39,28 @@ public final class Amqp {
   }
 
   /**
-   * Creates and starts a client. The returned future completes once the first connection is up (its topology
-   * is declared by then, or being declared); while the broker is unreachable the client keeps trying every
-   * reconnect interval, so a caller that must not wait for RabbitMQ should not compose on this future.
+   * Creates and starts a client. The returned future completes once the first connection is up and its topology
+   * declared (the client's own {@code start()} completes as soon as the connection opens, before its
+   * connection-established callbacks have run: a consumer created then could get deliveries before its prefetch or
+   * its confirm mode is set). While the broker is unreachable the client keeps trying every reconnect interval, so a
+   * caller that must not wait for RabbitMQ should not compose on this future. A topology the broker refuses (a queue
+   * declared with other arguments) leaves it pending, with a WARN, until a later connection declares it.
    */
   public static Future<RabbitMQClient> start(Vertx vertx, RabbitMQOptions options, String name,
                                              Function<RabbitMQClient, Future<?>> topology) {
     RabbitMQClient client = RabbitMQClient.create(vertx, options);
+    Promise<RabbitMQClient> declared = Promise.promise();
     client.addConnectionEstablishedCallback(promise -> topology.apply(client)
-      .onSuccess(v -> LOG.info("{}: connected to RabbitMQ, topology declared", name))
-      .onFailure(e -> LOG.warn("{}: declaring the AMQP topology failed: {}", name, e.getMessage()))
+      .onSuccess(v -> {
+        LOG.info("{}: connected to RabbitMQ, topology declared", name);
+        declared.tryComplete(client);
+      })
+      .onFailure(e -> LOG.warn("{}: declaring the AMQP topology failed (tried again on the next connection): {}", name,
+        e.getMessage()))
       .<Void>mapEmpty()
       .onComplete(promise));
-    return client.start().map(client);
+    client.start().onFailure(declared::tryFail);
+    return declared.future();
   }
 
   /** Declares a durable topic exchange. */

@@ -2,6 +2,7 @@ package io.microservicestack.common;
 
 import io.microservicestack.common.AckWindow.Delivery;
 import io.microservicestack.common.testing.TestInfrastructure;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.junit5.VertxExtension;
@@ -68,12 +69,10 @@ class AckWindowTest {
     return RabbitMQClient.create(vertx, new RabbitMQOptions().setUri(TestInfrastructure.amqpUri()));
   }
 
-  /** Closes the consumer's connection (its unacked messages go back) and waits for the queue to hold {@code expected}. */
+  /** Closes the consumer's connection (its unacked messages go back) and asserts that the queue holds {@code expected}. */
   private void assertLeftInQueueAfterClose(long expected) {
     result(consumer.stop());
-    await("the queue holding " + expected + " messages").atMost(Duration.ofSeconds(10))
-      .until(() -> result(admin.messageCount(queue)) == expected);
-    assertThat(result(admin.messageCount(queue))).isEqualTo(expected);
+    assertThat(TestInfrastructure.takeAll(admin, queue)).as("messages back in the queue").isEqualTo(expected);
   }
 
   @Test
@@ -112,6 +111,28 @@ class AckWindowTest {
     acks.reset();
     deliveries.forEach(acks::ack);
     result(acks.flushNow());
+
+    assertLeftInQueueAfterClose(MESSAGES);
+  }
+
+  @Test
+  @DisplayName("A drain waits for the deliveries in flight: settled while it waits, they are acked before the channel closes")
+  void drainWaitsForDeliveriesInFlight() {
+    deliveries.subList(0, MESSAGES - 1).forEach(acks::ack);
+    Future<Void> drained = acks.drain(60_000);
+    assertThat(drained.isComplete()).as("drained with one delivery still in flight").isFalse();
+    // the last one is settled a little later, as a write in flight would be
+    vertx.setTimer(200, id -> acks.ack(deliveries.get(MESSAGES - 1)));
+    result(drained);
+
+    assertLeftInQueueAfterClose(0);
+  }
+
+  @Test
+  @DisplayName("A drain ends after its timeout when a delivery is never settled; that one goes back to the queue")
+  void drainGivesUpAfterItsTimeout() {
+    deliveries.subList(1, MESSAGES).forEach(acks::ack);
+    result(acks.drain(200));
 
     assertLeftInQueueAfterClose(MESSAGES);
   }

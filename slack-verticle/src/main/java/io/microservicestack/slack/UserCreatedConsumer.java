@@ -93,7 +93,7 @@ public final class UserCreatedConsumer {
       return null;
     });
     return cancelled
-      .eventually(acks::flushNow)
+      .eventually(() -> acks.drain(AckWindow.STOP_DRAIN_MS))
       .compose(v -> c == null ? Future.<Void>succeededFuture() : c.stop())
       .recover(e -> {
         LOG.warn("Stopping the RabbitMQ client failed: {}", e.toString());

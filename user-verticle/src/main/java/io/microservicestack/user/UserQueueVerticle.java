@@ -93,11 +93,15 @@ public class UserQueueVerticle extends VerticleBase {
       .onFailure(e -> LOG.error("The user queue consumer could not start", e));
   }
 
+  /**
+   * Runs on every (re)connection. The prefetch comes first: it applies to consumers created after it, and after a
+   * reconnect the client restarts the consumer itself as soon as the connection is up, behind this first call.
+   */
   private Future<Void> declareTopology(RabbitMQClient rabbit) {
     acks.reset();
-    return Amqp.declareQueueWithDlq(rabbit, config.commandQueue(), null, null)
-      .compose(v -> rabbit.basicQos(config.prefetch()))
-      .compose(v -> rabbit.confirmSelect());
+    return Amqp.safely(() -> rabbit.basicQos(config.prefetch()))
+      .compose(v -> rabbit.confirmSelect())
+      .compose(v -> Amqp.declareQueueWithDlq(rabbit, config.commandQueue(), null, null));
   }
 
   private Future<Void> consume(RabbitMQClient rabbit) {
@@ -176,7 +180,10 @@ public class UserQueueVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> cancelled = consumer == null ? Future.succeededFuture() : consumer.cancel().eventually(acks::flushNow);
+    // The commands in flight are settled and acked before the channel closes, not handed back to be done again.
+    Future<Void> cancelled = consumer == null
+      ? Future.succeededFuture()
+      : consumer.cancel().eventually(() -> acks.drain(AckWindow.STOP_DRAIN_MS));
     return ServiceHttp.shutdown(server)
       .eventually(() -> cancelled)
       .eventually(() -> relay == null ? Future.succeededFuture() : relay.stop())

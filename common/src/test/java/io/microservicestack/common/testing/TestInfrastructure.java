@@ -4,7 +4,9 @@ import io.microservicestack.common.Topology;
 import io.microservicestack.embedded.EmbeddedServers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQMessage;
 import io.vertx.rabbitmq.RabbitMQOptions;
 
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Where the tests find the real servers: {@code PG_URI}, {@code REDIS_URI} and {@code AMQP_URI} from the
@@ -102,6 +105,26 @@ public final class TestInfrastructure {
       deleted = deleted.compose(v -> client.exchangeDelete(exchange)).transform(ar -> Future.succeededFuture());
     }
     return deleted.eventually(client::stop);
+  }
+
+  /**
+   * The messages {@code queue} holds, counted by taking them all (they are dropped): a marker is published behind
+   * them and everything up to it is taken. Unlike the queue's message count, this sees what a connection closed just
+   * before handed back: the broker requeues a closed channel's deliveries before it takes a later publish.
+   */
+  public static long takeAll(RabbitMQClient client, String queue) {
+    String marker = "marker-" + UUID.randomUUID();
+    Await.result(client.basicPublish("", queue, Buffer.buffer(marker)), "publishing the marker");
+    long taken = 0;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      RabbitMQMessage message = Await.result(client.basicGet(queue, true), "basic.get from " + queue);
+      if (message != null && message.body().toString().equals(marker)) {
+        return taken;
+      }
+      taken += message == null ? 0 : 1;
+    }
+    throw new AssertionError("the marker never came out of " + queue);
   }
 
   /**
