@@ -54,6 +54,8 @@ public final class AckWindow {
   private int settled;
   private volatile long generation;
   private long timer = -1;
+  /** The last ack sent: acks run in order on the context's blocking queue, so once it is done all earlier ones are. */
+  private Future<Void> lastAck = Future.succeededFuture();
   /** Stops waiting until every delivery of the channel is settled and acked. */
   private final List<Promise<Void>> drains = new ArrayList<>();
 
@@ -122,7 +124,7 @@ public final class AckWindow {
     }));
   }
 
-  /** Sends the acks that can go now (before the consumer stops, so that they are not redelivered). */
+  /** Sends the acks that can go now; completes once they, and every ack sent before, are done. */
   public Future<Void> flushNow() {
     return Future.future(promise -> onContext(() -> flush().onComplete(ar -> promise.complete())));
   }
@@ -177,7 +179,10 @@ public final class AckWindow {
     drains.clear();
   }
 
-  /** Acks the unbroken run of settled deliveries at the head, with one multiple ack. */
+  /**
+   * Acks the unbroken run of settled deliveries at the head, with one multiple ack. The future completes once that
+   * ack, and every ack sent before it, is done (at once when nothing was ever sent).
+   */
   private Future<Void> flush() {
     RabbitMQClient c = client.get();
     if (c == null || !c.isOpenChannel()) {
@@ -195,13 +200,17 @@ public final class AckWindow {
       it.remove();
     }
     if (count == 0) {
-      return Future.succeededFuture();
+      return lastAck;
     }
     settled -= count;
     int acked = count;
     long upTo = last;
-    return Amqp.safely(() -> c.basicAck(upTo, acked > 1))
-      .onFailure(e -> LOG.warn("Acking {} messages of {} failed: {}; they will be redelivered", acked, queue, e.toString()));
+    lastAck = Amqp.safely(() -> c.basicAck(upTo, acked > 1))
+      .recover(e -> {
+        LOG.warn("Acking {} messages of {} failed: {}; they will be redelivered", acked, queue, e.toString());
+        return Future.succeededFuture();
+      });
+    return lastAck;
   }
 
   private void onContext(Runnable action) {
