@@ -56,11 +56,15 @@ public final class UserRepository {
     "SELECT id, name, email, " + CREATED_AT + " AS created_at FROM users WHERE id > $1 ORDER BY id LIMIT $2";
   /** Users are final below the oldest transaction still running: the feed's high-water mark. */
   private static final String RELEASED = "xid < pg_snapshot_xmin(pg_current_snapshot())";
+  /**
+   * The position's xid goes out as text (the client has no xid8); the ordering is on the column itself, qualified:
+   * a bare {@code ORDER BY xid} would sort by that text ("10" before "9"), and no index could serve it.
+   */
   private static final String FEED_COLUMNS = "id, name, email, " + CREATED_AT + " AS created_at, xid::text AS xid";
   private static final String SELECT_FEED_AFTER = "SELECT " + FEED_COLUMNS + " FROM users WHERE (xid, id) > ($1::text::xid8, $2) AND "
-    + RELEASED + " ORDER BY xid, id LIMIT $3";
+    + RELEASED + " ORDER BY users.xid, users.id LIMIT $3";
   private static final String SELECT_FEED_LATEST = "SELECT * FROM (SELECT " + FEED_COLUMNS + " FROM users WHERE " + RELEASED
-    + " ORDER BY xid DESC, id DESC LIMIT $1) latest ORDER BY xid, id";
+    + " ORDER BY users.xid DESC, users.id DESC LIMIT $1) latest ORDER BY latest.xid::xid8, latest.id";
   private static final String UNIQUE_VIOLATION = "23505";
   /** The SQLSTATEs of a database that cannot serve now (see {@link #unavailable}). */
   private static final Pattern UNAVAILABLE_SQLSTATE = Pattern.compile("08|57P|53");

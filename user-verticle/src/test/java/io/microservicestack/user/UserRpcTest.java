@@ -1,6 +1,7 @@
 package io.microservicestack.user;
 
 import io.microservicestack.common.Addresses;
+import io.microservicestack.common.FeedPosition;
 import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.core.Vertx;
@@ -111,6 +112,24 @@ class UserRpcTest {
     }
     assertThatThrownBy(() -> request(Addresses.USERS_FEED, new JsonObject().put("after", "nope")))
       .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
+  }
+
+  @Test
+  @DisplayName("users.feed orders positions as numbers: a transaction id of 10 comes after one of 9, not before it as text would")
+  void feedOrdersTransactionIdsAsNumbers() throws Exception {
+    PgConnectOptions pg = PgConnectOptions.fromUri(TestInfrastructure.pgUri());
+    try (Connection connection = DriverManager.getConnection(Database.jdbcUrl(pg), pg.getUser(), pg.getPassword());
+         Statement statement = connection.createStatement()) {
+      // far below every transaction still running, so both are final; the one with the larger id has the smaller xid
+      statement.execute("INSERT INTO " + users.schema + ".users (name, email, xid) VALUES ('ten', '" + UserFixture.uniqueEmail()
+        + "', '10'), ('nine', '" + UserFixture.uniqueEmail() + "', '9')");
+    }
+
+    JsonObject first = request(Addresses.USERS_FEED, new JsonObject().put("after", FeedPosition.START.toString()).put("limit", 1));
+    JsonObject second = request(Addresses.USERS_FEED, new JsonObject().put("after", first.getString("position")).put("limit", 1));
+
+    assertThat(first.getJsonArray("items").getJsonObject(0).getString("name")).isEqualTo("nine");
+    assertThat(second.getJsonArray("items").getJsonObject(0).getString("name")).as("the next page, after 9").isEqualTo("ten");
   }
 
   @Test
