@@ -61,7 +61,7 @@ public final class OutboxRelay {
       SELECT id FROM outbox
       WHERE created_at < now() - interval '%d milliseconds' AND (claimed_until IS NULL OR claimed_until < now())
       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-    RETURNING id AS outbox_id, event_id, routing_key, traceparent, payload""".formatted(CLAIM_MS, STALE_MS);
+    RETURNING id AS outbox_id, event_id, routing_key, traceparent, payload::text AS payload""".formatted(CLAIM_MS, STALE_MS);
   private static final String DELETE = "DELETE FROM outbox WHERE id = ANY($1)";
   /** How often the relay counts the outbox for its gauges. */
   static final long COUNT_MS = 5_000;
@@ -198,7 +198,7 @@ public final class OutboxRelay {
       .headers(Tracing.withTraceparent(null, span))
       .build();
     long start = System.nanoTime();
-    return confirms.publish(rabbit, exchange, event.routingKey(), properties, Buffer.buffer(event.payload().encode()))
+    return confirms.publish(rabbit, exchange, event.routingKey(), properties, Buffer.buffer(event.payload()))
       .timeout(CONFIRM_TIMEOUT_MS, TimeUnit.MILLISECONDS)
       .andThen(ar -> {
         Tracing.end(span, ar.cause());

@@ -47,7 +47,7 @@ public final class UserRepository {
       RETURNING id, event_id, routing_key, traceparent, payload
     )
     SELECT u.id, u.name, u.email, u.created_at, u.xid,
-      o.id AS outbox_id, o.event_id, o.routing_key, o.traceparent, o.payload FROM u, o
+      o.id AS outbox_id, o.event_id, o.routing_key, o.traceparent, o.payload::text AS payload FROM u, o
     """.formatted(CREATED_AT);
   private static final String SELECT_BY_REQUEST =
     "SELECT id, name, email, " + CREATED_AT + " AS created_at FROM users WHERE request_id = $1";
