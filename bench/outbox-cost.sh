@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# What the outbox costs PostgreSQL per created user, statement by statement, with pgbench at 32 clients.
+#
+# usage: bench/outbox-cost.sh [--seconds S] [--rounds N]      (defaults: 10 s per variant, 2 rounds: about 2 minutes)
+#
+# Five variants, each run to saturation (PostgreSQL on every core), in rounds that alternate them:
+#   plain          bench/run.sh's reference INSERT (a table with a primary key and a unique lower(email) index)
+#   user           the user row alone, as a create writes it (the users table of the migrations)
+#   user+outbox    the create statement itself (UserRepository's INSERT_WITH_EVENT: the user and its outbox row)
+#   +delete/8      the same, with the relay's DELETE of published rows, 8 rows per statement (one per 8 creates)
+#   +delete/64     the same, 64 rows per statement (one per 64 creates)
+# For each: transactions per second and PostgreSQL's CPU per create (every postgres process, the exited backends
+# included through the postmaster's reaped-children time: run it on a machine where nothing else uses the server).
+# The schema (the migrations of user-verticle, applied by psql) is dropped at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_EACH=10; ROUNDS=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) SECONDS_EACH=$2; shift ;;
+    --rounds) ROUNDS=$2; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+PG_URI=${PG_URI:-postgresql://postgres@127.0.0.1:5432/postgres}
+command -v pgbench > /dev/null || { echo "pgbench is missing: apt-get install -y postgresql-client" >&2; exit 1; }
+SCHEMA="outbox_cost_$$"
+WORK=$(mktemp -d)
+PSQL=(psql -qAtX -v ON_ERROR_STOP=1 "$PG_URI")
+trap '"${PSQL[@]}" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" > /dev/null 2>&1 || true; [ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
+
+PGDATA_DIR=$("${PSQL[@]}" -c "SHOW data_directory")
+POSTMASTER=$(head -1 "$PGDATA_DIR/postmaster.pid" 2>/dev/null) \
+  || { echo "cannot read $PGDATA_DIR/postmaster.pid: run on the server's machine, as a user who may read it" >&2; exit 1; }
+pg_ticks() { # CPU ticks of every postgres process, plus what the postmaster reaped from exited backends
+  local total=0 pid stat
+  for pid in $(pgrep -x postgres); do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    stat=${stat##*) }
+    set -- $stat
+    total=$(( total + ${12} + ${13} ))
+    [ "$pid" = "$POSTMASTER" ] && total=$(( total + ${14} + ${15} ))
+  done
+  echo "$total"
+}
+
+{
+  echo "CREATE SCHEMA $SCHEMA; SET search_path = $SCHEMA;"
+  cat $(ls user-verticle/src/main/resources/db/migration/users/V*.sql | sort -V)
+  cat <<SQL
+CREATE TABLE bench_users (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, name VARCHAR(64), email VARCHAR(254),
+  created_at TIMESTAMPTZ DEFAULT now());
+CREATE UNIQUE INDEX ON bench_users (lower(email));
+-- pgbench reads ':name' in a script as a variable, so the timestamp format (HH24:MI:SS) goes through a function
+CREATE FUNCTION iso(t timestamptz) RETURNS text LANGUAGE sql STABLE AS \$\$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') \$\$;
+SQL
+} | "${PSQL[@]}" > /dev/null
+
+# The create statement, taken from the source so that it is measured as it is
+python3 - "$SCHEMA" "$WORK" <<'PY'
+import re, sys
+schema, work = sys.argv[1], sys.argv[2]
+src = open('user-verticle/src/main/java/io/microservicestack/user/UserRepository.java').read()
+sql = re.search(r'INSERT_WITH_EVENT = """(.*?)""".formatted', src, re.S).group(1)
+sql = sql.replace('%s', f'{schema}.iso(created_at)')
+sql = sql.replace('INSERT INTO users (', f'INSERT INTO {schema}.users (').replace('INSERT INTO outbox (', f'INSERT INTO {schema}.outbox (')
+email = "'oc' || :run || '-' || :client_id || '-' || :n || '@bench.example'"
+sql = sql.replace('$1', "'bench ' || :r").replace('$2', email).replace('$3', 'NULL').replace('$4', 'NULL')
+head = "\\set r random(1, 1000000000)\n\\set n :n + 1\n"
+open(f'{work}/create.sql', 'w').write(head + ' '.join(sql.split()) + ';\n')
+user = re.search(r'WITH u AS \((.*?)\), e AS', sql, re.S).group(1)
+open(f'{work}/user.sql', 'w').write(head + ' '.join(user.split()) + ';\n')
+open(f'{work}/plain.sql', 'w').write(head + f"INSERT INTO {schema}.bench_users (name, email) VALUES ('bench ' || :r, {email}) RETURNING id, created_at;\n")
+for rows in (8, 64):
+    open(f'{work}/delete{rows}.sql', 'w').write(f"DELETE FROM {schema}.outbox WHERE id IN (SELECT id FROM {schema}.outbox ORDER BY id LIMIT {rows} FOR UPDATE SKIP LOCKED);\n")
+PY
+
+run() { # run <variant> <pgbench script arguments...>: prints "<tps> <µs of PostgreSQL CPU per create>"
+  local name=$1; shift
+  "${PSQL[@]}" -c "CHECKPOINT" > /dev/null
+  local before after creates tps
+  local processes; processes=$(pgrep -xc postgres)
+  before=$(pg_ticks)
+  pgbench "$PG_URI" -n -M prepared -c 32 -j 2 -T "$SECONDS_EACH" -D n=0 -D run="$name$RANDOM" "$@" > "$WORK/$name.out" 2>&1 \
+    || { echo "pgbench failed for $name: $(tail -3 "$WORK/$name.out")" >&2; exit 1; }
+  # an exited backend's CPU reaches the postmaster's count once it is reaped: wait until pgbench's 32 are gone
+  for _ in $(seq 100); do [ "$(pgrep -xc postgres)" -le "$processes" ] && break; sleep 0.05; done
+  after=$(pg_ticks)
+  # with several scripts pgbench counts each one; the first is the create
+  creates=$(awk '/^SQL script 1/ {s = 1} s && / - [0-9]+ transactions/ {print $2; exit}' "$WORK/$name.out")
+  [ -n "$creates" ] || creates=$(awk '/number of transactions actually processed/ {split($6, a, "/"); print a[1]}' "$WORK/$name.out")
+  tps=$(awk '/^tps/ && /without initial/ {printf "%.0f", $3}' "$WORK/$name.out")
+  echo "$tps $(( (after - before) * 1000000 / $(getconf CLK_TCK) / creates ))"
+}
+
+declare -A TPS CPU
+VARIANTS=(plain user user+outbox +delete/8 +delete/64)
+for round in $(seq "$ROUNDS"); do
+  for v in "${VARIANTS[@]}"; do
+    case "$v" in
+      plain) r=$(run plain -f "$WORK/plain.sql") ;;
+      user) r=$(run user -f "$WORK/user.sql") ;;
+      user+outbox) r=$(run create -f "$WORK/create.sql") ;;
+      +delete/8) r=$(run delete8 -f "$WORK/create.sql@8" -f "$WORK/delete8.sql@1") ;;
+      +delete/64) r=$(run delete64 -f "$WORK/create.sql@64" -f "$WORK/delete64.sql@1") ;;
+    esac
+    TPS[$v]="${TPS[$v]:+${TPS[$v]}, }${r% *}"; CPU[$v]="${CPU[$v]:+${CPU[$v]}, }${r#* }"
+    echo "round $round, $v: $r" >&2
+  done
+done
+
+echo "| variant (pgbench, 32 clients, ${SECONDS_EACH} s, $ROUNDS rounds) | creates per second | PostgreSQL µs of CPU per create |"
+echo "|---|---|---|"
+for v in "${VARIANTS[@]}"; do
+  echo "| $v | ${TPS[$v]} | ${CPU[$v]} |"
+done
