@@ -96,16 +96,32 @@ public final class UserRepository {
   public Future<Created> create(NewUser user, String requestId) {
     return pool().compose(p -> p.preparedQuery(INSERT_WITH_EVENT)
         .execute(Tuple.of(user.name(), user.email(), requestId, Tracing.currentTraceparent())))
-      .recover(failure -> Future.failedFuture(isUniqueViolation(failure)
-        ? Problem.of(409, "Conflict", "A user with email " + user.email() + " already exists").exception()
-        : unavailable(failure)))
-      .compose(rows -> {
-        if (rows.size() == 1) {
-          Row row = rows.iterator().next();
+      .transform(ar -> {
+        if (ar.failed()) {
+          return failed(user, requestId, ar.cause());
+        }
+        if (ar.result().size() == 1) {
+          Row row = ar.result().iterator().next();
           return Future.succeededFuture(new Created(toJson(row), OutboxEvent.of(row), position(row)));
         }
         return findByRequest(requestId).map(existing -> new Created(existing, null, null));
       });
+  }
+
+  /**
+   * A create that failed: 503 when the database is unavailable, 409 for an email that exists. One exception: two
+   * deliveries of the same request at once (a command redelivered while its first delivery is still being written).
+   * The second waits on the first's row in the email index and, once that commits, fails there, before
+   * {@code ON CONFLICT (request_id)} can see it; it is the same request, so it answers the user the first created.
+   */
+  private Future<Created> failed(NewUser user, String requestId, Throwable failure) {
+    if (!isUniqueViolation(failure)) {
+      return Future.failedFuture(unavailable(failure));
+    }
+    Future<JsonObject> sameRequest = requestId == null ? Future.succeededFuture() : findByRequestOrNull(requestId);
+    return sameRequest.compose(existing -> existing != null
+      ? Future.succeededFuture(new Created(existing, null, null))
+      : Future.failedFuture(Problem.of(409, "Conflict", "A user with email " + user.email() + " already exists").exception()));
   }
 
   /**
@@ -119,9 +135,18 @@ public final class UserRepository {
   }
 
   private Future<JsonObject> findByRequest(String requestId) {
+    return findByRequestOrNull(requestId).map(existing -> {
+      if (existing == null) {
+        throw new IllegalStateException("No user with request id " + requestId + ", though the insert found one");
+      }
+      return existing;
+    });
+  }
+
+  private Future<JsonObject> findByRequestOrNull(String requestId) {
     return pool().compose(p -> p.preparedQuery(SELECT_BY_REQUEST).execute(Tuple.of(requestId)))
       .recover(failure -> Future.failedFuture(unavailable(failure)))
-      .map(rows -> toJson(rows.iterator().next()));
+      .map(rows -> rows.size() == 0 ? null : toJson(rows.iterator().next()));
   }
 
   /** The user with this id; a 404 problem when there is none. */
