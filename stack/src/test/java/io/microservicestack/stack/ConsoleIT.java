@@ -1,6 +1,7 @@
 package io.microservicestack.stack;
 
 import io.microservicestack.common.testing.TcpProxy;
+import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The console, in a real browser")
 class ConsoleIT {
 
-  private static final String RUN = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  /** The run's names (schema, queues, exchange, Redis keys), deleted after it ({@link TestInfrastructure#deleteRun}). */
+  private static final String RUN = "console_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
   private static Vertx vertx;
   private static TcpProxy slackProxy;
@@ -66,11 +68,11 @@ class ConsoleIT {
       "SLACK_HTTP_PORT", String.valueOf(slackPort), "SLACK_SERVICE_PORT", String.valueOf(slackProxy.port()),
       "HEALTH_TIMEOUT_MS", "1000"));
     env.putAll(Map.of(
-      "PG_SCHEMA", "console_it_" + RUN,
-      "EVENTS_EXCHANGE", "it.events." + RUN,
-      "SLACK_QUEUE", "it.slack." + RUN,
-      "USER_QUEUE", "it.user." + RUN,
-      "REDIS_KEY_PREFIX", "it:" + RUN + ":"));
+      "PG_SCHEMA", RUN,
+      "EVENTS_EXCHANGE", RUN + ".events",
+      "SLACK_QUEUE", RUN + ".slack",
+      "USER_QUEUE", RUN + ".user",
+      "REDIS_KEY_PREFIX", RUN + ":"));
     stack = StackProcess.start("console", env);
     stack.awaitOk(gateway + "/health", Duration.ofSeconds(90));
   }
@@ -83,6 +85,7 @@ class ConsoleIT {
     if (vertx != null) {
       vertx.close().await();
     }
+    TestInfrastructure.deleteRun(RUN);
   }
 
   @BeforeEach

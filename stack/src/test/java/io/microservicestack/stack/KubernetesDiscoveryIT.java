@@ -37,7 +37,8 @@ class KubernetesDiscoveryIT {
   private static final String USER_POD = "127.0.0.1";
   private static final String GATEWAY_POD = "127.0.0.2";
 
-  private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+  /** The run's names (schema, queues, exchange), deleted after it ({@link TestInfrastructure#deleteRun}). */
+  private final String run = "k8s_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
   private final List<StackProcess> processes = new ArrayList<>();
 
   @AfterEach
@@ -45,6 +46,7 @@ class KubernetesDiscoveryIT {
     for (StackProcess process : processes) {
       process.close();
     }
+    TestInfrastructure.deleteRun(run);
   }
 
   @Test
@@ -99,10 +101,10 @@ class KubernetesDiscoveryIT {
         "CLUSTER_DISCOVERY", "kubernetes",
         "CLUSTER_K8S_SERVICE_DNS", serviceDns,
         "CLUSTER_PORT", String.valueOf(clusterPort),
-        "PG_SCHEMA", "k8s_it_" + run,
-        "EVENTS_EXCHANGE", "it.events." + run,
-        "SLACK_QUEUE", "it.slack." + run,
-        "USER_QUEUE", "it.user." + run,
+        "PG_SCHEMA", run,
+        "EVENTS_EXCHANGE", run + ".events",
+        "SLACK_QUEUE", run + ".slack",
+        "USER_QUEUE", run + ".user",
         "USER_HTTP_PORT", String.valueOf(userPort)));
       env.putAll(Map.of(
         "GATEWAY_HTTP_PORT", String.valueOf(gatewayPort),
