@@ -124,8 +124,11 @@ public final class AckWindow {
     }));
   }
 
-  /** Sends the acks that can go now; completes once they, and every ack sent before, are done. */
-  public Future<Void> flushNow() {
+  /**
+   * Sends the acks that can go now; completes once they, and every ack sent before, are done. For the tests: a
+   * stopping consumer {@link #drain}s instead.
+   */
+  Future<Void> flushNow() {
     return Future.future(promise -> onContext(() -> flush().onComplete(ar -> promise.complete())));
   }
 

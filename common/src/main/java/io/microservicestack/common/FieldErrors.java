@@ -32,12 +32,17 @@ public final class FieldErrors {
     return this;
   }
 
+  /** The 400 validation problem naming every invalid field (call when not {@link #isEmpty()}). */
+  public Problem problem() {
+    return Problem.validation(errors);
+  }
+
   /**
    * @throws ProblemException a 400 validation problem when any field is invalid
    */
   public void throwIfAny() {
     if (!errors.isEmpty()) {
-      throw Problem.validation(errors).exception();
+      throw problem().exception();
     }
   }
 }

@@ -158,15 +158,7 @@ final class Contract {
     for (OutputUnit unit : units) {
       addError(errors, unit);
     }
-    if (errors.isEmpty()) {
-      return Problem.badRequest("The request does not match the API contract");
-    }
-    try {
-      errors.throwIfAny();
-    } catch (io.microservicestack.common.ProblemException e) {
-      return e.problem();
-    }
-    return Problem.badRequest("The request does not match the API contract");
+    return errors.isEmpty() ? Problem.badRequest("The request does not match the API contract") : errors.problem();
   }
 
   private static void addError(FieldErrors errors, OutputUnit unit) {

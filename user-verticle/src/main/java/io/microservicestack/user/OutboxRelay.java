@@ -49,9 +49,10 @@ public final class OutboxRelay {
   private static final long CONFIRM_TIMEOUT_MS = 5_000;
   /**
    * Confirmed rows are deleted together, at most this long after their confirm. Each DELETE is a transaction of its
-   * own (a commit, a WAL flush): at 2,500 creates/s a 5 ms window made one per 13 rows, and cost PostgreSQL 30-70 µs
-   * per create more than one per 64 rows (bench/outbox-cost.sh). A row's life is otherwise unchanged: the sweep
-   * takes only rows older than {@value #STALE_MS} ms.
+   * own (a commit, a WAL flush): at 2,500 creates/s a 5 ms window made one per 13 rows, 50 ms one per 125. In
+   * alternating bench runs PostgreSQL cost 2.60-2.74 × pgbench per INSERT with 50 ms against 2.93-3.60 × with 5 ms
+   * (bench/README.md); pgbench alone (bench/outbox-cost.sh) put 64 rows per DELETE against 8 within its noise. The
+   * sweep takes only rows older than {@value #STALE_MS} ms, so a row waiting here is never published twice.
    */
   private static final long DELETE_DELAY_MS = 50;
   /** How long a sweep's claim on a row lasts: longer than a publish may wait for its confirm. */

@@ -44,14 +44,18 @@ final class UserFixture {
     SCHEMAS.add(schema);
   }
 
+  /** A plain JDBC connection to the test PostgreSQL (for what the Vert.x client cannot do: a transaction held open). */
+  static Connection jdbc() throws SQLException {
+    PgConnectOptions pg = PgConnectOptions.fromUri(TestInfrastructure.pgUri());
+    return DriverManager.getConnection(Database.jdbcUrl(pg), pg.getUser(), pg.getPassword());
+  }
+
   /**
    * Drops every fixture's schema as the test JVM exits: over plain JDBC (no event loop to start in a shutdown hook),
    * each on its own, none waiting more than 5 s for a lock.
    */
   private static void dropSchemas() {
-    PgConnectOptions pg = PgConnectOptions.fromUri(TestInfrastructure.pgUri());
-    try (Connection connection = DriverManager.getConnection(Database.jdbcUrl(pg), pg.getUser(), pg.getPassword());
-         Statement statement = connection.createStatement()) {
+    try (Connection connection = jdbc(); Statement statement = connection.createStatement()) {
       statement.execute("SET lock_timeout = '5s'");
       for (String schema : SCHEMAS) {
         try {

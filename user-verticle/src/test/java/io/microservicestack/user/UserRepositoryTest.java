@@ -1,11 +1,9 @@
 package io.microservicestack.user;
 
 import io.microservicestack.common.testing.Await;
-import io.microservicestack.common.testing.TestInfrastructure;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,11 +44,6 @@ class UserRepositoryTest {
     Await.result(pool.close(), "closing the pool");
   }
 
-  private static Connection connect() throws SQLException {
-    PgConnectOptions pg = PgConnectOptions.fromUri(TestInfrastructure.pgUri());
-    return DriverManager.getConnection(Database.jdbcUrl(pg), pg.getUser(), pg.getPassword());
-  }
-
   /**
    * Two deliveries of one request at once, in the order that once made the second a 409 (seen in CI): the second
    * passes {@code ON CONFLICT (request_id)}'s check before the first's request id is in its index, then waits on the
@@ -63,7 +55,7 @@ class UserRepositoryTest {
   void sameRequestCommittedWhileWaiting() throws Exception {
     String email = UserFixture.uniqueEmail();
     String requestId = "r-" + UUID.randomUUID();
-    try (Connection first = connect(); Connection observer = connect()) {
+    try (Connection first = UserFixture.jdbc(); Connection observer = UserFixture.jdbc()) {
       first.setAutoCommit(false);
       long firstPid;
       try (ResultSet rs = first.createStatement().executeQuery("SELECT pg_backend_pid()")) {

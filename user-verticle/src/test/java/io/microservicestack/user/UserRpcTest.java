@@ -2,8 +2,6 @@ package io.microservicestack.user;
 
 import io.microservicestack.common.Addresses;
 import io.microservicestack.common.FeedPosition;
-import io.microservicestack.common.testing.TestInfrastructure;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -84,8 +81,7 @@ class UserRpcTest {
     String start = await("the user created before, final").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
       .until(() -> request(Addresses.USERS_FEED, new JsonObject().put("last", 1)).getString("position"),
         position -> position.endsWith("-" + before.getLong("id")));
-    PgConnectOptions pg = PgConnectOptions.fromUri(TestInfrastructure.pgUri());
-    try (Connection held = DriverManager.getConnection(Database.jdbcUrl(pg), pg.getUser(), pg.getPassword())) {
+    try (Connection held = UserFixture.jdbc()) {
       held.setAutoCommit(false);
       try (Statement statement = held.createStatement()) {
         statement.execute("INSERT INTO " + users.schema + ".users (name, email) VALUES ('held', '" + UserFixture.uniqueEmail() + "')");
@@ -117,9 +113,7 @@ class UserRpcTest {
   @Test
   @DisplayName("users.feed orders positions as numbers: a transaction id of 10 comes after one of 9, not before it as text would")
   void feedOrdersTransactionIdsAsNumbers() throws Exception {
-    PgConnectOptions pg = PgConnectOptions.fromUri(TestInfrastructure.pgUri());
-    try (Connection connection = DriverManager.getConnection(Database.jdbcUrl(pg), pg.getUser(), pg.getPassword());
-         Statement statement = connection.createStatement()) {
+    try (Connection connection = UserFixture.jdbc(); Statement statement = connection.createStatement()) {
       // far below every transaction still running, so both are final; the one with the larger id has the smaller xid
       statement.execute("INSERT INTO " + users.schema + ".users (name, email, xid) VALUES ('ten', '" + UserFixture.uniqueEmail()
         + "', '10'), ('nine', '" + UserFixture.uniqueEmail() + "', '9')");
