@@ -88,7 +88,8 @@ final class RoleJvms {
   Future<Void> start(String name) {
     Jvm jvm = jvms.get(name);
     return vertx.executeBlocking(() -> {
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-XX:-DontCompileHugeMethods"));
       command.addAll(javaOptions);
       command.addAll(List.of("-jar", stackJar.toString(), jvm.role(), "--cluster"));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -69,6 +69,7 @@ public final class StackMain {
     long started = System.nanoTime();
     RunningStack.configs(config, command.roles());
     LOG.info("Starting {}; roles {}", version(), names(command));
+    JvmFlags.advice(command.roles(), JvmFlags.hugeMethodsCompiled()).ifPresent(LOG::info);
     if (ZeroInstall.needed(config)) {
       LOG.info("Starting embedded servers for what is not configured (PG_URI, REDIS_URI, AMQP_URI): a few seconds");
       embedded.set(ZeroInstall.start(config));

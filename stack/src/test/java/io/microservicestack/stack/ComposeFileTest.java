@@ -146,7 +146,7 @@ class ComposeFileTest {
   }
 
   @Test
-  @DisplayName("Builds one image in stages, runs it as a non-root user with an exec-form entrypoint and Hazelcast's JVM flags")
+  @DisplayName("Builds one image in stages, runs it as a non-root user with an exec-form entrypoint, Hazelcast's JVM flags and huge methods compiled")
   void dockerfileIsSound() throws Exception {
     List<String> lines = Files.readAllLines(COMPOSE.resolve("Dockerfile"));
     assertThat(lines.stream().filter(l -> l.startsWith("FROM ")).count()).isGreaterThanOrEqualTo(2);
@@ -155,6 +155,7 @@ class ComposeFileTest {
     String entrypoint = dockerfile.substring(dockerfile.indexOf("ENTRYPOINT"));
     assertThat(entrypoint).startsWith("ENTRYPOINT [\"java\"").contains("\"-jar\", \"/app/stack.jar\"");
     assertThat(entrypoint).as("the jar's own cluster.xml: one copy").doesNotContain("vertx.hazelcast.config");
+    assertThat(entrypoint).as("the contract's validator compiled (JvmFlags)").contains("\"" + JvmFlags.COMPILE_HUGE_METHODS + "\"");
     assertThat(lines).as("the image jar is built without the embedded servers").anyMatch(l -> l.contains("-Dimage"));
   }
 
