@@ -77,9 +77,9 @@ public final class StackMain {
     }
     stack.set(RunningStack.start(config, command.roles()));
     RunningStack running = stack.get().await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    LOG.info("ready in {} ms{}: {}", (System.nanoTime() - started) / 1_000_000,
+    LOG.info("ready in {} ms{}, {} transport: {}", (System.nanoTime() - started) / 1_000_000,
       running.vertx().isClustered() ? " (clustered, cluster " + config.get(LauncherSettings.CLUSTER_NAME) + ")" : "",
-      String.join(", ", addresses(config, command)));
+      running.vertx().isNativeTransportEnabled() ? "native" : "NIO", String.join(", ", addresses(config, command)));
   }
 
   /**
