@@ -37,9 +37,10 @@ JIT_CHUNK=5; JIT_MIN_CHUNKS=2; JIT_MAX_CHUNKS=12; JIT_SETTLED_PERCENT=2; IDLE_SE
 # The defaults chosen from the runs in bench/README.md ("Settings").
 # SerialGC with a bounded heap: the smallest RSS on 2 cores at no cost in throughput here; 384 MB because 10,000
 # websockets hold about 170 MB of live heap in the gateway (-Xmx160m ran out of memory at about 9,000).
-# -XX:-DontCompileHugeMethods as the image has it: the gateway's body validator is a method too big to be compiled
-# without it (docs/edge.md).
-STACK_JAVA_OPTS=${STACK_JAVA_OPTS:--XX:-DontCompileHugeMethods -XX:+UseSerialGC -Xms64m -Xmx384m -XX:MaxMetaspaceSize=128m -Xss512k}
+# -XX:-DontCompileHugeMethods -XX:TrimNativeHeapInterval=1000 as the image has them: the gateway's body validator is
+# a method too big to be compiled without the first, and compiling it leaves RSS 70-130 MB higher without the second
+# (docs/edge.md).
+STACK_JAVA_OPTS=${STACK_JAVA_OPTS:--XX:-DontCompileHugeMethods -XX:TrimNativeHeapInterval=1000 -XX:+UseSerialGC -Xms64m -Xmx384m -XX:MaxMetaspaceSize=128m -Xss512k}
 STACK_ENV=${STACK_ENV:-}
 
 while [ $# -gt 0 ]; do

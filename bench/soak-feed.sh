@@ -41,7 +41,7 @@ for _ in $(seq 1 100); do [ -s "$tmp/pg-proxy-port" ] && [ -s "$tmp/amqp-proxy-p
 PG_URI="postgresql://postgres@127.0.0.1:$(cat "$tmp/pg-proxy-port")/postgres" \
 AMQP_URI="amqp://guest:guest@127.0.0.1:$(cat "$tmp/amqp-proxy-port")" \
 GATEWAY_HTTP_PORT=$gateway USER_HTTP_PORT=$user SLACK_HTTP_PORT=$slack USER_QUEUE_HTTP_PORT=0 HTTP_HOST=127.0.0.1 \
-java -XX:-DontCompileHugeMethods -Xmx512m -jar stack/target/stack.jar >"$tmp/stack.log" 2>&1 &
+java -XX:-DontCompileHugeMethods -XX:TrimNativeHeapInterval=1000 -Xmx512m -jar stack/target/stack.jar >"$tmp/stack.log" 2>&1 &
 echo $! >>"$pids"
 
 wait "$probe_pid" || { echo "the probe failed (see $tmp/probe.log)" >&2; exit 1; }

@@ -89,7 +89,7 @@ final class RoleJvms {
     Jvm jvm = jvms.get(name);
     return vertx.executeBlocking(() -> {
       List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-        "-XX:-DontCompileHugeMethods"));
+        "-XX:-DontCompileHugeMethods", "-XX:TrimNativeHeapInterval=1000"));
       command.addAll(javaOptions);
       command.addAll(List.of("-jar", stackJar.toString(), jvm.role(), "--cluster"));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -12,12 +12,14 @@ import java.util.Optional;
  * <p>The gateway validates every request body against the contract with vertx-json-schema, whose validator is one
  * method of 9,290 bytes of bytecode ({@code SchemaValidatorImpl.validate}). HotSpot does not compile a method over
  * 8,000 bytes unless started with {@value #COMPILE_HUGE_METHODS}: the validator then runs interpreted, about 8 µs per
- * create body instead of about 2.4 (bench/README.md). The image's entrypoint sets it; a gateway started without it
- * says so once at startup.
+ * create body instead of about 2.4 (bench/README.md). Compiling such a method takes the compiler's native memory up
+ * for a moment, which the C library keeps: {@value #TRIM_NATIVE_HEAP} gives it back. The image's entrypoint sets
+ * both; a gateway started without the first says so once at startup.
  */
 final class JvmFlags {
 
   static final String COMPILE_HUGE_METHODS = "-XX:-DontCompileHugeMethods";
+  static final String TRIM_NATIVE_HEAP = "-XX:TrimNativeHeapInterval=1000";
 
   private JvmFlags() {
   }
@@ -38,6 +40,6 @@ final class JvmFlags {
       return Optional.empty();
     }
     return Optional.of("The gateway's request validation runs interpreted in this JVM: start it with " + COMPILE_HUGE_METHODS
-      + " (the image does): compiled, it takes about a third of the CPU");
+      + " " + TRIM_NATIVE_HEAP + " (the image does): compiled, it takes about a third of the CPU");
   }
 }

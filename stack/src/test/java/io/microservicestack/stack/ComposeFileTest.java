@@ -155,7 +155,8 @@ class ComposeFileTest {
     String entrypoint = dockerfile.substring(dockerfile.indexOf("ENTRYPOINT"));
     assertThat(entrypoint).startsWith("ENTRYPOINT [\"java\"").contains("\"-jar\", \"/app/stack.jar\"");
     assertThat(entrypoint).as("the jar's own cluster.xml: one copy").doesNotContain("vertx.hazelcast.config");
-    assertThat(entrypoint).as("the contract's validator compiled (JvmFlags)").contains("\"" + JvmFlags.COMPILE_HUGE_METHODS + "\"");
+    assertThat(entrypoint).as("the contract's validator compiled (JvmFlags)").contains("\"" + JvmFlags.COMPILE_HUGE_METHODS + "\"")
+      .contains("\"" + JvmFlags.TRIM_NATIVE_HEAP + "\"");
     assertThat(lines).as("the image jar is built without the embedded servers").anyMatch(l -> l.contains("-Dimage"));
   }
 
