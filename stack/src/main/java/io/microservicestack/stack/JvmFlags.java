@@ -7,7 +7,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 /**
- * The one JVM flag the stack wants and cannot set itself (a jar carries {@code --add-opens}, never {@code -XX}).
+ * The JVM flags the stack wants and cannot set itself (a jar carries {@code --add-opens}, never {@code -XX}).
  *
  * <p>The gateway validates every request body against the contract with vertx-json-schema, whose validator is one
  * method of 9,290 bytes of bytecode ({@code SchemaValidatorImpl.validate}). HotSpot does not compile a method over
