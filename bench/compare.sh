@@ -25,6 +25,8 @@ pg_ratio() { ratio "$(per_user postgres "$1")" "$(q "$1" .cpu.pgbench.perInsertU
 mq_ratio() { ratio "$(per_user rabbitmq "$1")" "$(q "$1" .cpu.perftest.perMessageUs.rabbitmq)"; }
 jit_share() { awk -v a="$(q "$1" .jit.measured.compileMs)" -v b="$(q "$1" .cpu.post.cpuSeconds.stack)" \
   'BEGIN { if (b + 0 > 0) printf "%.0f %%", a / 10 / b; else print "n/a" }'; }
+less_jit() { jq -r 'if (.jit.measured.compileMs // null) == null or (.cpu.post.users // 0) == 0 then "n/a"
+  else (.cpu.post.perUserUs.stack - .jit.measured.compileMs * 1000 / .cpu.post.users | round) end' "$1"; }
 eval_users() { echo "$(q "$1" .post.c32.rps) ($(q "$1" .cpu.post.failed))"; }
 name() { echo "$(q "$1" .variant) (\`$(basename "$1" .json)\`)"; }
 
@@ -32,6 +34,7 @@ row "run" name
 printf '|---|'; for _ in "${FILES[@]}"; do printf -- '---|'; done; echo
 row "users/s at c=32 (failed)" eval_users
 row "stack JVM, µs per user" per_user stack
+row "stack JVM less the JIT's compiling in the phase" less_jit
 row "PostgreSQL, µs per user" per_user postgres
 row "RabbitMQ, µs per user" per_user rabbitmq
 row "Redis, µs per user" per_user redis
