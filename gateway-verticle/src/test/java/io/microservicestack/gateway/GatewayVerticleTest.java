@@ -113,7 +113,8 @@ class GatewayVerticleTest {
 
     await(vertx.undeploy(gateway.deploymentID()));
 
-    assertThat(probe.closed).isTrue();
+    // The undeploy completes once the gateway has sent the close; the client's side sees it a moment later.
+    org.awaitility.Awaitility.await("the client's websocket closed").atMost(Duration.ofSeconds(10)).until(() -> probe.closed);
     assertThat(probe.closeCode).isEqualTo((short) 1001);
     assertThat(probe.closeReason).isEqualTo("gateway shutting down");
     assertThatThrownBy(() -> get(port, "/ping")).hasMessageContaining("Connection refused");
