@@ -25,8 +25,7 @@ pg_ratio() { ratio "$(per_user postgres "$1")" "$(q "$1" .cpu.pgbench.perInsertU
 mq_ratio() { ratio "$(per_user rabbitmq "$1")" "$(q "$1" .cpu.perftest.perMessageUs.rabbitmq)"; }
 jit_share() { awk -v a="$(q "$1" .jit.measured.compileMs)" -v b="$(q "$1" .cpu.post.cpuSeconds.stack)" \
   'BEGIN { if (b + 0 > 0) printf "%.0f %%", a / 10 / b; else print "n/a" }'; }
-less_jit() { jq -r 'if (.jit.measured.compileMs // null) == null or (.cpu.post.users // 0) == 0 then "n/a"
-  else (.cpu.post.perUserUs.stack - .jit.measured.compileMs * 1000 / .cpu.post.users | round) end' "$1"; }
+less_jit() { jq -r -L "$(dirname "$0")" 'include "derived"; stack_less_jit' "$1"; } # bench/derived.jq
 eval_users() { echo "$(q "$1" .post.c32.rps) ($(q "$1" .cpu.post.failed))"; }
 name() { echo "$(q "$1" .variant) (\`$(basename "$1" .json)\`)"; }
 

@@ -25,12 +25,7 @@ echo
 echo "### CPU per created user, by process group (c=32, after the JIT settled; shared machine)"
 echo
 u() { q ".cpu.post.perUserUs.$1"; }; g() { q ".cpu.pgbench.perInsertUs.$1"; }; pt() { q ".cpu.perftest.perMessageUs.$1"; }
-# The JIT compiler's compiling in the c=32 phase, µs per created user, and the stack JVM's CPU without it: the
-# compiler's threads are part of the stack JVM's /proc counters, and a warm-up that hit its step cap leaves 10-20 % there.
-jit_us() { jq -r 'if (.jit.measured.compileMs // null) == null or (.cpu.post.users // 0) == 0 then "n/a"
-  else (.jit.measured.compileMs * 1000 / .cpu.post.users | round) end' "$1"; }
-less_jit() { jq -r 'if (.jit.measured.compileMs // null) == null or (.cpu.post.users // 0) == 0 then "n/a"
-  else (.cpu.post.perUserUs.stack - .jit.measured.compileMs * 1000 / .cpu.post.users | round) end' "$1"; }
+derived() { jq -r -L "$(dirname "$0")" "include \"derived\"; $1" "$J"; } # figures of bench/derived.jq
 idle() { q ".cpu.idle.$1"; }
 sum() { awk 'BEGIN { s = 0; for (i = 1; i < ARGC; i++) { if (ARGV[i] == "n/a") { print "n/a"; exit } s += ARGV[i] } print s }' "$@"; }
 total=$(sum "$(u stack)" "$(u postgres)" "$(u rabbitmq)" "$(u redis)" "$(u load)")
@@ -45,7 +40,7 @@ echo
 echo "| process group | µs per created user | pgbench, µs per INSERT | PerfTest, µs per message | ratio | idle (% of a core) |"
 echo "|---|---|---|---|---|---|"
 echo "| stack JVM | $(u stack) | | | | $(idle stack) |"
-echo "| of which the JIT compiler compiling (jstat; what is left once it has settled: $(less_jit "$J")) | $(jit_us "$J") | | | | |"
+echo "| of which the JIT compiler compiling (jstat; what is left once it has settled: $(derived stack_less_jit)) | $(derived jit_us) | | | | |"
 echo "| PostgreSQL: this run's backends + the server's own processes | $(u postgres) | $(g postgres) | | $(ratio "$(u postgres)" "$(g postgres)") × pgbench | $(idle postgresBackground) (own processes) |"
 echo "| of which backends / own processes | $(u postgresRun) / $(u postgresBackground) | $(g postgresRun) / $(g postgresBackground) | | | |"
 echo "| RabbitMQ (beam.smp and helpers) | $(u rabbitmq) | | $(pt rabbitmq) | $(ratio "$(u rabbitmq)" "$(pt rabbitmq)") × PerfTest | $(idle rabbitmq) (before PerfTest: $(q .cpu.idlePerftest.rabbitmq)) |"

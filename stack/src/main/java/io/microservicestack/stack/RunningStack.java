@@ -72,8 +72,8 @@ public final class RunningStack {
   }
 
   /**
-   * Netty's epoll transport where it is available (Linux on x86-64: the jar carries its native library), NIO
-   * elsewhere: epoll costs less CPU per request on the same load (bench/README.md).
+   * Netty's epoll transport where it is available (Linux on x86-64 and ARM64: the jar carries both native
+   * libraries), NIO elsewhere: epoll costs less CPU per request on the same load (bench/README.md).
    */
   static VertxOptions transport(VertxOptions options) {
     return options.setPreferNativeTransport(true);

@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TransportTest {
 
   @Test
-  @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
-  @DisplayName("Runs on Netty's epoll transport on Linux x86-64: the jar carries its native library")
+  @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "aarch64"})
+  @DisplayName("Runs on Netty's epoll transport on Linux x86-64 and ARM64: the jar carries their native libraries")
   void prefersEpoll() {
     Vertx vertx = Vertx.builder().with(RunningStack.transport(new VertxOptions())).build();
     try {
