@@ -102,14 +102,45 @@ for f in ws slack; do
   label=$([ "$f" = ws ] && echo "create → websocket frame" || echo "create → #user message")
   echo "| $label, at $(q .latency.rate)/s | $(q ".latency.$f.p50") | $(q ".latency.$f.p99") | $(q ".latency.$f.max") | $(q ".latency.$f.count") of $(q .latency.sent) | create answered: $hp50 / $hp99 | $(ratio "$(q ".latency.$f.p50")" "$hp50"), $(ratio "$(q ".latency.$f.p99")" "$hp99") |"
 done
+if [ "$(q .latency.broker.count)" != "n/a" ]; then
+  echo "| create → the event delivered to a queue of the probe's own (the create, the relay's publish, the broker) | $(q .latency.broker.p50) | $(q .latency.broker.p99) | $(q .latency.broker.max) | $(q .latency.broker.count) | | |"
+  echo "| that delivery → the \`#user\` message, per event (the slack service's part) | $(q .latency.slackAfterBroker.p50) | $(q .latency.slackAfterBroker.p99) | $(q .latency.slackAfterBroker.max) | $(q .latency.slackAfterBroker.count) | | |"
+fi
 ep50=$(q .rpc.echo.p50); ep99=$(q .rpc.echo.p99)
 echo "| RPC users.ping across JVMs, sequential ($(q .rpc.sequential.rps)/s) | $(q .rpc.sequential.p50) | $(q .rpc.sequential.p99) | $(q .rpc.sequential.max) | $(q .rpc.sequential.count) | TCP echo: $ep50 / $ep99 ($(q .rpc.echo.rps)/s) | $(ratio "$(q .rpc.sequential.p50)" "$ep50"), $(ratio "$(q .rpc.sequential.p99)" "$ep99") |"
 echo "| RPC users.ping, $(q .rpc.concurrent.concurrency) in flight ($(q .rpc.concurrent.rps)/s) | $(q .rpc.concurrent.p50) | $(q .rpc.concurrent.p99) | $(q .rpc.concurrent.max) | $(q .rpc.concurrent.count) | | |"
 wsp50=$(q .latency.ws.p50)
 echo "| fan-out: create answered → all $(q .fanout.connected) subscribers have the frame | $(q .fanout.allReached.p50) | $(q .fanout.allReached.p99) | $(q .fanout.allReached.max) | $(q .fanout.events) events | create → frame, 1 subscriber: $wsp50 | $(ratio "$(q .fanout.allReached.p50)" "$wsp50") |"
 echo
+echo "The latency probe's own JVM, on the same cores as the stack, used $(q .latency.probeCpuSeconds) s of CPU (start-up, warm-up and measurement)."
+echo
 echo "Fan-out: $(q .fanout.connected) of $(q .fanout.subscribers) connected in $(q .fanout.connectSeconds) s, frames $(q .fanout.framesReceived) of $(q .fanout.framesExpected), events not reaching everyone: $(q .fanout.incompleteEvents), sockets closed early: $(q .fanout.closedEarly)."
 echo
+if [ "$(q .stages.creates)" != "n/a" ]; then
+  echo "## Where a create's time goes (every create traced; the latency phase's last $(q .stages.creates) creates)"
+  echo
+  echo "From the spans: time 0 is the gateway's server span starting. The slowest 1 % are the creates slowest from there to the \`#user\` write."
+  echo
+  echo "| stage | p50 (ms) | p99 (ms) | max (ms) | mean of the slowest 1 % (ms) |"
+  echo "|---|---|---|---|---|"
+  while IFS='|' read -r key label; do
+    echo "| $label | $(q ".stages.stages.$key.p50") | $(q ".stages.stages.$key.p99") | $(q ".stages.stages.$key.max") | $(q ".stages.stages.$key.slowestMean") |"
+  done <<'STAGES'
+gatewayIn|the gateway: request in → its proxy request out
+toUser|the hop: proxy request → the user service's server span
+userBeforeInsert|the user service before its INSERT
+insert|the INSERT (user and outbox row, committed)
+answerBack|the answer: INSERT done → the user service's answer proxied and written by the gateway
+gateway|= the create as the gateway saw it
+commitToPublish|commit → the relay's publish starts
+publishToConsumer|publish → the slack consumer starts (worker hand-off, broker, delivery)
+consumer|the slack consumer (the Redis script)
+total|= gateway start → the `#user` message written
+publishToConfirm|(beside) publish → the broker's confirm
+commitToFeedRead|(beside) commit → the live feed's read of it done
+STAGES
+  echo
+fi
 echo "## 6. The one-JVM stack"
 echo
 echo "| figure | value | limit in this run | ratio |"

@@ -14,7 +14,9 @@
 #   --java-opts "."  JVM flags of the stack JVMs (default: $STACK_JAVA_OPTS, else the defaults below)
 #   --variant V      default (metrics on, tracing and auth off); tracing (10 % sampled, Zipkin exporter to a local
 #                    nginx that answers 202); jwt (AUTH_MODE=jwt, wrk sends a token from the jar's token command).
-#                    tracing and jwt imply --cpu-only
+#                    stages (tracing at 100 % to the bench jar's span sink; after the c=32 phase, the latency probe,
+#                    and where each create's time went, stage by stage, from its spans).
+#                    tracing, jwt and stages imply --cpu-only (stages adds the latency phase)
 #   --cluster-point  --cpu-only, then the same c=32 phase through two clustered gateway JVMs (one wrk each) in front
 #                    of two clustered user JVMs and a slack JVM: CPU per user per JVM against the one-JVM stack
 # Environment: PG_URI, REDIS_URI, AMQP_URI (default: the local servers), STACK_ENV (extra VAR=value settings
@@ -42,6 +44,10 @@ JIT_CHUNK=5; JIT_MIN_CHUNKS=2; JIT_MAX_CHUNKS=12; JIT_SETTLED_PERCENT=2; IDLE_SE
 # (docs/edge.md).
 STACK_JAVA_OPTS=${STACK_JAVA_OPTS:--XX:-DontCompileHugeMethods -XX:TrimNativeHeapInterval=1000 -XX:+UseSerialGC -Xms64m -Xmx384m -XX:MaxMetaspaceSize=128m -Xss512k}
 STACK_ENV=${STACK_ENV:-}
+# The latency probe's JVM shares the two cores with the stack it measures. C1 alone and the serial collector halve
+# what it costs (10-12 s of CPU against 19-25 s for a 25 s probe at 200 users/s on a slow machine of this kind), and
+# with them every p99 of the probe came out lower (bench/README.md, "The tails, stage by stage").
+PROBE_JAVA_OPTS=${PROBE_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC}
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -62,8 +68,8 @@ while [ $# -gt 0 ]; do
 done
 case "$VARIANT" in
   default) ;;
-  tracing|jwt) CPU_ONLY=true; CONCURRENCIES=32 ;; # the probes of the full run send no token and are not the point here
-  *) echo "unknown variant $VARIANT (default, tracing or jwt)" >&2; exit 2 ;;
+  tracing|jwt|stages) CPU_ONLY=true; CONCURRENCIES=32 ;; # the probes of the full run send no token and are not the point here
+  *) echo "unknown variant $VARIANT (default, tracing, jwt or stages)" >&2; exit 2 ;;
 esac
 
 PG_URI=${PG_URI:-postgresql://postgres@127.0.0.1:5432/postgres}
@@ -273,6 +279,14 @@ NGINX
     SINK_PID=$!; PIDS+=("$SINK_PID")
     wait_http "http://127.0.0.1:$SINK_PORT/" "$SINK_PID" 10 || die "the trace sink (nginx) did not start; see $WORK/sink/logs"
     VARIANT_ENV="OTEL_TRACES_EXPORTER=zipkin OTEL_EXPORTER_ZIPKIN_ENDPOINT=http://127.0.0.1:$SINK_PORT/api/v2/spans OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.1" ;;
+  stages)
+    # Every create traced, to a span sink of the bench jar that records only during the latency phase.
+    java -Xmx256m -XX:+UseSerialGC -jar "$BENCH_JAR" spans --port "$SINK_PORT" --out "$WORK/spans.jsonl" > "$WORK/spans.log" 2>&1 &
+    SINK_PID=$!; PIDS+=("$SINK_PID")
+    wait_http "http://127.0.0.1:$SINK_PORT/recording" "$SINK_PID" 30 || die "the span sink did not start; see $WORK/spans.log"
+    # Batches every 100 ms and a queue that holds the latency phase's spans: a span dropped leaves its create out.
+    VARIANT_ENV="OTEL_TRACES_EXPORTER=zipkin OTEL_EXPORTER_ZIPKIN_ENDPOINT=http://127.0.0.1:$SINK_PORT/api/v2/spans"
+    VARIANT_ENV+=" OTEL_BSP_SCHEDULE_DELAY=100 OTEL_BSP_MAX_QUEUE_SIZE=32768" ;;
   jwt)
     JWT_SECRET_OF_RUN="bench-$RUN-a-development-secret-of-at-least-32-bytes"
     VARIANT_ENV="AUTH_MODE=jwt JWT_SECRET=$JWT_SECRET_OF_RUN"
@@ -433,6 +447,15 @@ put .cpu.perftest "$(jq --argjson n "$PT_MESSAGES" --argjson r "$PT_RATE" '{mess
 put .cpu.perftest.perMessageUs "$(per_unit "$WORK/cpu-perftest.json" "$PT_MESSAGES")"
 log "PerfTest CPU per message (µs): $(jq -c .cpu.perftest.perMessageUs "$RESULTS")"
 
+latency_phase() { # the latency probe at $RATE users/s: .latency
+  log "latency at $RATE users/s for $LAT_SECONDS s"
+  java $PROBE_JAVA_OPTS -jar "$BENCH_JAR" latency --host 127.0.0.1 --port "$GW_PORT" --redis "$REDIS_URI" --prefix "$PREFIX" \
+    --amqp "$AMQP_URI" --exchange "$EXCHANGE" --rate "$RATE" --seconds "$LAT_SECONDS" --warmup "$LAT_WARMUP" --tag "l$RUN" \
+    > "$WORK/latency.json" 2> "$WORK/latency.log" || die "the latency probe failed: $(tail -5 "$WORK/latency.log")"
+  put .latency "$(json_line "$WORK/latency.json")"
+  log "latency: $(cat "$WORK/latency.json")"
+}
+
 # ---- 1c. pgbench's own latency at a fixed rate: the floor under every create -> event figure ---------------
 [ "$RATE" = auto ] && RATE=$(( $(jq -r '.post.c32.rps // 3000' "$RESULTS") / 3 ))
 [ "$RATE" -gt 0 ] || RATE=100
@@ -528,12 +551,7 @@ kill -TERM "$NGINX_PID" 2>/dev/null || true
 drain hop 30
 
 # ---- 3. create -> websocket frame and create -> slack message at a fixed rate ------------------------------
-log "latency at $RATE users/s for $LAT_SECONDS s"
-java -jar "$BENCH_JAR" latency --host 127.0.0.1 --port "$GW_PORT" --redis "$REDIS_URI" --prefix "$PREFIX" \
-  --rate "$RATE" --seconds "$LAT_SECONDS" --warmup "$LAT_WARMUP" --tag "l$RUN" > "$WORK/latency.json" 2> "$WORK/latency.log" \
-  || die "the latency probe failed: $(tail -5 "$WORK/latency.log")"
-put .latency "$(json_line "$WORK/latency.json")"
-log "latency: $(cat "$WORK/latency.json")"
+latency_phase
 
 # ---- 5. websocket fan-out ---------------------------------------------------------------------------------
 log "fan-out: $SUBSCRIBERS subscribers, $EVENTS events ${EVENT_INTERVAL_MS} ms apart"
@@ -563,6 +581,22 @@ put .rpc "$(json_line "$WORK/rpc.json")"
 log "rpc: $(cat "$WORK/rpc.json")"
 kill -TERM "$USER_PID" 2>/dev/null || true
 fi # CPU_ONLY
+
+if [ "$VARIANT" = stages ]; then # the latency phase with every create's spans recorded, then its stages
+  drain stages 30
+  curl -sf -X PUT --data on "http://127.0.0.1:$SINK_PORT/recording" || die "the span sink did not start recording"
+  latency_phase
+  consumed() { grep -o '"kind":"CONSUMER"' "$WORK/spans.jsonl" 2>/dev/null | wc -l; }
+  deadline=$(( $(now_ms) + 15000 )) # the last creates' spans arrive with the exporter's next batches
+  while [ "$(consumed)" -lt "$(jq -r '.latency.sent + .latency.warmupSent' "$RESULTS")" ] && [ "$(now_ms)" -lt "$deadline" ]; do
+    sleep 0.2
+  done
+  curl -sf -X PUT --data off "http://127.0.0.1:$SINK_PORT/recording" || true
+  java -jar "$BENCH_JAR" stages --spans "$WORK/spans.jsonl" --last $(( RATE * LAT_SECONDS )) > "$WORK/stages.json" 2> "$WORK/stages.log" \
+    || die "the stage breakdown failed: $(tail -5 "$WORK/stages.log")"
+  put .stages "$(json_line "$WORK/stages.json")"
+  log "stages: $(cat "$WORK/stages.json")"
+fi
 
 # ---- end of the run: nothing left behind ------------------------------------------------------------------
 drain end 30

@@ -21,9 +21,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * latency --host 127.0.0.1 --port 8100 --redis redis://127.0.0.1:6379 --prefix slack: --rate 1000 --seconds 10 [--warmup 2] --tag t1
+ *         [--amqp amqp://guest:guest@127.0.0.1:5672 --exchange events]   (the broker stage: see {@link LatencyProbe})
  * fanout  --host 127.0.0.1 --port 8100 --subscribers 10000 --events 20 --interval-ms 200 --tag t2 [--event-loops 4]
  * rpc     --cluster-xml cluster.xml --cluster-name bench --cluster-port 5701 [--warmup-ms 2000 --measure-ms 3000 --concurrency 16]
  * cpu     --stop-file F --ready-file R [--stack-pids 1,2 --load-pids 3 --hz 100]   (no Vert.x: see {@link CpuSampler})
+ * spans   --port 9411 --out spans.jsonl   (a Zipkin intake that records while told to; runs until killed: {@link SpanSink})
+ * stages  --spans spans.jsonl [--last 2000]   (where a create's time goes, from those spans: {@link TraceStages})
  * feedsoak --host 127.0.0.1 --port 8100 --pg-proxy-port-file f1 --amqp-proxy-port-file f2 [--pg-port 5432 --amqp-port 5672]
  *          --users 5000 --rate 200 --clients 20 --fault-interval-ms 8000 --cut-ms 2000 --tag t3
  * soak     --stack-jar stack.jar --log-dir d --pid-file f --minutes 10 [--seconds 0] [--pg-port 5432 --amqp-port 5672]
@@ -46,6 +49,10 @@ public final class BenchMain {
     Map<String, String> options = options(args);
     if (args[0].equals("cpu")) {
       cpu(options);
+      return;
+    }
+    if (args[0].equals("spans") || args[0].equals("stages")) {
+      spans(args[0], options);
       return;
     }
     Vertx vertx = null;
@@ -82,6 +89,23 @@ public final class BenchMain {
     }
   }
 
+  /** The span sink (runs until the process is killed) and the stage breakdown of what it recorded: no Vert.x. */
+  private static void spans(String command, Map<String, String> options) {
+    try {
+      if (command.equals("spans")) {
+        SpanSink.start(Integer.parseInt(required(options, "port")), Path.of(required(options, "out")));
+        LOG.info("Span sink listening on 127.0.0.1:{}", options.get("port"));
+        return;
+      }
+      Report.print(TraceStages.summarize(TraceStages.creates(Path.of(required(options, "spans"))),
+        Integer.parseInt(options.getOrDefault("last", "0"))).put("probe", "stages"));
+      System.exit(0);
+    } catch (Exception e) {
+      LOG.error("{} failed", command, e);
+      System.exit(1);
+    }
+  }
+
   private static Vertx vertx(String probe, Map<String, String> options) throws Exception {
     VertxOptions vertxOptions = new VertxOptions().setEventLoopPoolSize(Integer.parseInt(options.getOrDefault("event-loops", "2")));
     if (!probe.equals("rpc")) {
@@ -99,7 +123,7 @@ public final class BenchMain {
           Integer.parseInt(o.getOrDefault("port", "8100")), o.getOrDefault("redis", "redis://127.0.0.1:6379"),
           o.getOrDefault("prefix", "slack:"), Integer.parseInt(o.getOrDefault("rate", "1000")),
           Double.parseDouble(o.getOrDefault("seconds", "10")), Double.parseDouble(o.getOrDefault("warmup", "2")),
-          required(o, "tag"))).run();
+          required(o, "tag"), o.getOrDefault("amqp", "amqp://guest:guest@127.0.0.1:5672"), o.get("exchange"))).run();
       case "fanout":
         return new FanoutProbe(vertx, new FanoutProbe.Options(o.getOrDefault("host", "127.0.0.1"),
           Integer.parseInt(o.getOrDefault("port", "8100")), Integer.parseInt(o.getOrDefault("subscribers", "10000")),

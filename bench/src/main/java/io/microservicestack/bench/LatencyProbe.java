@@ -20,6 +20,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * not earlier ones were answered, and stamps each email's send time. A websocket on the gateway's
  * {@code /ws/users} stamps each frame's arrival; a {@link RedisListWatcher} stamps each {@code User <email> created}
  * pushed onto {@code <prefix>messages:#user}. Latency is arrival minus send time, per email.
+ *
+ * <p>Given the events exchange, a {@link QueueWatcher} also stamps each event's arrival at a consumer of its own,
+ * which splits create → {@code #user} message in two: {@code broker} (send → the event delivered by the broker: the
+ * create, the relay's publish, the broker's routing) and {@code slackAfterBroker} (per event, the {@code #user}
+ * push minus that delivery: the slack service's own part, its delivery, the Redis script and the ack's turn).
  */
 public final class LatencyProbe {
 
@@ -32,8 +37,11 @@ public final class LatencyProbe {
    * @param seconds   how long to send (and measure)
    * @param warmup    seconds sent first at the same rate and not measured (JIT, connections)
    * @param tag       unique per run: emails are {@code <tag>-<n>@bench.example}
+   * @param amqpUri   the broker, for the {@code broker} stage; null for none
+   * @param exchange  the stack's EVENTS_EXCHANGE; null for no {@code broker} stage
    */
-  public record Options(String host, int port, String redisUri, String keyPrefix, int rate, double seconds, double warmup, String tag) {
+  public record Options(String host, int port, String redisUri, String keyPrefix, int rate, double seconds, double warmup, String tag,
+                        String amqpUri, String exchange) {
   }
 
   private static final long SETTLE_TIMEOUT_MS = 15_000;
@@ -72,11 +80,14 @@ public final class LatencyProbe {
             frames.putIfAbsent(email, now);
           }
         });
-        return RedisListWatcher.start(vertx, options.redisUri(), listKey)
+        Future<QueueWatcher> queue = options.exchange() == null ? Future.succeededFuture()
+          : QueueWatcher.start(vertx, options.amqpUri(), options.exchange());
+        return queue.compose(broker -> RedisListWatcher.start(vertx, options.redisUri(), listKey)
           .compose(watcher -> send(poster)
             .compose(sendNanos -> settle(watcher).map(sendNanos))
-            .compose(sendNanos -> watcher.stamps().map(stamps -> result(stamps, sendNanos)))
+            .compose(sendNanos -> watcher.stamps().map(stamps -> result(stamps, broker, sendNanos)))
             .eventually(watcher::close))
+          .eventually(() -> broker == null ? Future.succeededFuture() : broker.close(vertx)))
           .eventually(ws::close);
       })
       .eventually(poster::close)
@@ -127,7 +138,15 @@ public final class LatencyProbe {
     return settled.future();
   }
 
-  private JsonObject result(Map<String, Long> stamps, long sendNanos) {
+  /**
+   * The CPU this probe's JVM has used so far (start-up and JIT included): it shares the machine with what it
+   * measures, so its own cost is a figure of the run.
+   */
+  static double ownCpuSeconds() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(-1.0);
+  }
+
+  private JsonObject result(Map<String, Long> stamps, QueueWatcher broker, long sendNanos) {
     Map<String, Long> messages = new ConcurrentHashMap<>();
     stamps.forEach((element, time) -> {
       String email = RedisListWatcher.emailOfMessage(element);
@@ -138,6 +157,9 @@ public final class LatencyProbe {
     Latencies ws = new Latencies();
     Latencies slack = new Latencies();
     Latencies http = new Latencies();
+    Latencies delivered = new Latencies();
+    Latencies slackAfterBroker = new Latencies();
+    Map<String, Long> deliveries = broker == null ? Map.of() : broker.stamps();
     String prefix = options.tag() + "-";
     for (int n = warmupCount; n < total; n++) {
       String email = prefix + n + "@bench.example";
@@ -150,12 +172,19 @@ public final class LatencyProbe {
       if (message != null) {
         slack.recordNanos(message - sent);
       }
+      Long delivery = deliveries.get(email);
+      if (delivery != null) {
+        delivered.recordNanos(delivery - sent);
+        if (message != null) {
+          slackAfterBroker.recordNanos(message - delivery);
+        }
+      }
       if (answeredAt.get(n) != 0) {
         http.recordNanos(answeredAt.get(n) - sent);
       }
     }
     int measured = total - warmupCount;
-    return new JsonObject()
+    JsonObject result = new JsonObject()
       .put("rate", options.rate())
       .put("sent", measured)
       .put("warmupSent", warmupCount)
@@ -165,6 +194,11 @@ public final class LatencyProbe {
       .put("firstFailure", firstFailure)
       .put("http", http.summary())
       .put("ws", ws.summary())
-      .put("slack", slack.summary());
+      .put("slack", slack.summary())
+      .put("probeCpuSeconds", Latencies.round(ownCpuSeconds()));
+    if (broker != null) {
+      result.put("broker", delivered.summary()).put("slackAfterBroker", slackAfterBroker.summary());
+    }
+    return result;
   }
 }

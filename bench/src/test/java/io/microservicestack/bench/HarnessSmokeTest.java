@@ -46,12 +46,13 @@ class HarnessSmokeTest {
   @DisplayName("The latency probe stamps every user's websocket frame and slack message, with sane percentiles")
   void latencyProbeMeasuresEveryEvent() throws Exception {
     JsonObject result = new LatencyProbe(client, new LatencyProbe.Options("127.0.0.1", stack.gatewayPort(), stack.redisUri(),
-      stack.redisKeyPrefix(), 50, 2, 0.5, tag + "-lat")).run().await(30, TimeUnit.SECONDS);
+      stack.redisKeyPrefix(), 50, 2, 0.5, tag + "-lat", stack.amqpUri(), stack.eventsExchange())).run().await(30, TimeUnit.SECONDS);
 
     assertThat(result.getInteger("sent")).isEqualTo(100);
     assertThat(result.getInteger("created")).isEqualTo(100);
     assertThat(result.getInteger("failed")).isZero();
-    for (String figure : List.of("http", "ws", "slack")) {
+    assertThat(result.getDouble("probeCpuSeconds")).as("the probe's own CPU").isPositive();
+    for (String figure : List.of("http", "ws", "slack", "broker", "slackAfterBroker")) {
       JsonObject summary = result.getJsonObject(figure);
       assertThat(summary.getLong("count")).as(figure + " count").isEqualTo(100);
       assertThat(summary.getDouble("p50")).as(figure + " p50").isPositive().isLessThanOrEqualTo(summary.getDouble("p99"));
@@ -59,6 +60,9 @@ class HarnessSmokeTest {
     }
     // A frame or a message cannot come before the user was sent.
     assertThat(result.getJsonObject("ws").getDouble("p50")).isGreaterThan(0.05);
+    // The broker delivers the event before the slack service can have written its message.
+    assertThat(result.getJsonObject("broker").getDouble("p50")).isGreaterThan(0.05)
+      .isLessThan(result.getJsonObject("slack").getDouble("p99"));
   }
 
   @Test
