@@ -23,7 +23,7 @@ total_pg() { jq -r '.cpu.pgbench.perInsertUs | if . == null then "n/a" else .pos
 box_ratio() { ratio "$(total_user "$1")" "$(total_pg "$1")"; }
 pg_ratio() { ratio "$(per_user postgres "$1")" "$(q "$1" .cpu.pgbench.perInsertUs.postgres)"; }
 mq_ratio() { ratio "$(per_user rabbitmq "$1")" "$(q "$1" .cpu.perftest.perMessageUs.rabbitmq)"; }
-jit_share() { awk -v a="$(q "$1" .jit.measured.compileMs)" -v b="$(q "$1" .cpu.post.cpuSeconds.stack)" \
+jit_share() { awk -v a="$(jq -r -L "$(dirname "$0")" 'include "derived"; compile_ms(.jit.measured // {}) // "n/a"' "$1")" -v b="$(q "$1" .cpu.post.cpuSeconds.stack)" \
   'BEGIN { if (b + 0 > 0) printf "%.0f %%", a / 10 / b; else print "n/a" }'; }
 less_jit() { jq -r -L "$(dirname "$0")" 'include "derived"; stack_less_jit' "$1"; } # bench/derived.jq
 eval_users() { echo "$(q "$1" .post.c32.rps) ($(q "$1" .cpu.post.failed))"; }

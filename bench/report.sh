@@ -40,7 +40,7 @@ echo
 echo "| process group | µs per created user | pgbench, µs per INSERT | PerfTest, µs per message | ratio | idle (% of a core) |"
 echo "|---|---|---|---|---|---|"
 echo "| stack JVM | $(u stack) | | | | $(idle stack) |"
-echo "| of which the JIT compiler compiling (jstat; what is left once it has settled: $(derived stack_less_jit)) | $(derived jit_us) | | | | |"
+echo "| of which the JIT compiler compiling ($(derived jit_source); what is left once it has settled: $(derived stack_less_jit)) | $(derived jit_us) | | | | |"
 echo "| PostgreSQL: this run's backends + the server's own processes | $(u postgres) | $(g postgres) | | $(ratio "$(u postgres)" "$(g postgres)") × pgbench | $(idle postgresBackground) (own processes) |"
 echo "| of which backends / own processes | $(u postgresRun) / $(u postgresBackground) | $(g postgresRun) / $(g postgresBackground) | | | |"
 echo "| RabbitMQ (beam.smp and helpers) | $(u rabbitmq) | | $(pt rabbitmq) | $(ratio "$(u rabbitmq)" "$(pt rabbitmq)") × PerfTest | $(idle rabbitmq) (before PerfTest: $(q .cpu.idlePerftest.rabbitmq)) |"
@@ -49,7 +49,8 @@ echo "| load generator (wrk; pgbench; PerfTest's JVM) | $(u load) | $(g load) | 
 echo "| **whole box** (the rows above) | **$total** | **$pgtotal** | | **$(ratio "$total" "$pgtotal") × pgbench** | |"
 echo "| not counted: other clients' PostgreSQL backends, other processes | $(u postgresOthers), $(u other) | $(g postgresOthers), $(g other) | $(pt postgresOthers), $(pt other) | | $(idle postgresOthers), $(idle other) |"
 echo
-echo "JIT (\`jstat -compiler\`): warm-up at c=32 in $(q .jit.stepSeconds) s steps until a step spent less than $(q .jit.settledBelowMs) ms compiling; methods compiled / ms compiling per step: $(jq -r '[.jit.warmup[]? | "\(.methods) / \(.compileMs)"] | join(", ")' "$J"); during the measured phase: $(q .jit.measured.methods) methods, $(q .jit.measured.compileMs) ms of compiling ($(awk -v a="$(q .jit.measured.compileMs)" -v b="$(q .cpu.post.cpuSeconds.stack)" 'BEGIN { if (b + 0 > 0) printf "%.1f", a / 10 / b; else print "n/a" }') % of the stack JVM's CPU in the phase)."
+jit_ms=$(derived 'compile_ms(.jit.measured // {}) // "n/a"')
+echo "JIT ($(derived jit_source), methods from \`jstat -compiler\`): warm-up at c=32 in $(q .jit.stepSeconds) s steps until a step spent less than $(q .jit.settledBelowMs) ms compiling; methods compiled / ms compiling per step: $(jq -r '[.jit.warmup[]? | "\(.methods) / \(.compilerCpuMs // .compileMs)"] | join(", ")' "$J"); during the measured phase: $(q .jit.measured.methods) methods, $jit_ms ms of compiling ($(awk -v a="$jit_ms" -v b="$(q .cpu.post.cpuSeconds.stack)" 'BEGIN { if (b + 0 > 0) printf "%.1f", a / 10 / b; else print "n/a" }') % of the stack JVM's CPU in the phase)."
 echo
 echo "pgbench's own latency, INSERT ... RETURNING at a fixed rate (\`-R\`, -c 16, schedule lag included): at $(q .pgLatency.r1000.rate)/s p50 $(q .pgLatency.r1000.p50) ms, p99 $(q .pgLatency.r1000.p99) ms; at the latency phase's $(q .pgLatency.latencyRate)/s p50 $(q ".pgLatency.r$(q .pgLatency.latencyRate).p50") ms, p99 $(q ".pgLatency.r$(q .pgLatency.latencyRate).p99") ms."
 echo
@@ -64,7 +65,7 @@ echo
 if [ "$(jq 'has("cluster")' "$J")" = true ]; then
   echo "## 7. Two gateway and two user JVMs, clustered, against the one-JVM stack (c=32, same run; shared machine)"
   echo
-  echo "One wrk with 16 connections per gateway; gateway-1 proxies to user-1, gateway-2 to user-2; a slack JVM. Healthy in $(q .cluster.post.healthyMs) ms. JIT during the measured phase: $(q .cluster.jit.measured.compileMs) ms of compiling over the JVMs (one JVM: $(q .jit.measured.compileMs) ms)."
+  echo "One wrk with 16 connections per gateway; gateway-1 proxies to user-1, gateway-2 to user-2; a slack JVM. Healthy in $(q .cluster.post.healthyMs) ms. JIT during the measured phase: $(derived 'compile_ms(.cluster.jit.measured // {}) // "n/a"') ms of compiling over the JVMs (one JVM: $jit_ms ms)."
   echo
   k() { q ".cluster.cpu.post.perUserUs.$1"; }
   ktotal=$(sum "$(k stack)" "$(k postgres)" "$(k rabbitmq)" "$(k redis)" "$(k load)")
