@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>Given the events exchange, a {@link QueueWatcher} also stamps each event's arrival at a consumer of its own,
  * which splits create → {@code #user} message in two: {@code broker} (send → the event delivered by the broker: the
  * create, the relay's publish, the broker's routing) and {@code slackAfterBroker} (per event, the {@code #user}
- * push minus that delivery: the slack service's own part, its delivery, the Redis script and the ack's turn).
+ * push minus that delivery: the slack service's own part, its delivery and the Redis script).
  */
 public final class LatencyProbe {
 

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -58,7 +59,7 @@ final class QueueWatcher {
   /** The email of a {@code user.created} event's body, or null. */
   static String emailOfEvent(byte[] body) {
     try {
-      JsonObject user = new JsonObject(new String(body, java.nio.charset.StandardCharsets.UTF_8)).getJsonObject("user");
+      JsonObject user = new JsonObject(new String(body, StandardCharsets.UTF_8)).getJsonObject("user");
       return user == null ? null : user.getString("email");
     } catch (RuntimeException e) {
       return null;

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 /**
@@ -42,9 +43,9 @@ final class TraceStages {
     COMMIT_TO_FEED_READ("commitToFeedRead", t -> t.feedRead == null ? -1 : t.feedRead.end() - t.insert.end());
 
     final String key;
-    final java.util.function.ToLongFunction<Create> micros;
+    final ToLongFunction<Create> micros;
 
-    Stage(String key, java.util.function.ToLongFunction<Create> micros) {
+    Stage(String key, ToLongFunction<Create> micros) {
       this.key = key;
       this.micros = micros;
     }
