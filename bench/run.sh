@@ -2,7 +2,7 @@
 # The benchmark harness of microservice-stack (see bench/README.md): starts the one-JVM stack against the
 # machine's PostgreSQL, Redis and RabbitMQ (own ports and names), nginx, and for the RPC figure a clustered user
 # JVM; measures; prints a results table beside the limits measured in the same run; writes
-# bench/results/<date>.md and .json; and stops everything it started (trap EXIT). Loopback only, about 5 minutes.
+# bench/results/<date>.md and .json; and stops everything it started (trap EXIT). Loopback only, 5-10 minutes.
 #
 # usage: bench/run.sh [--quick] [--duration S] [--subscribers N] [--rate N] [--keep-data] [--java-opts "..."]
 #   --quick          short phases (3 s) and 2000 subscribers: checks the harness in about 3 minutes
@@ -10,7 +10,7 @@
 #   --subscribers N  websocket subscribers of the fan-out figure (default 10000)
 #   --rate N         users per second of the latency figure (default: a third of this run's c=32 throughput)
 #   --keep-data      leave the run's schema, Redis keys, queues and exchange in place
-#   --cpu-only       only CPU per user at c=32, PerfTest, pgbench's latency (to compare builds): about 3 minutes
+#   --cpu-only       only CPU per user at c=32, PerfTest, pgbench's latency (to compare builds): 3-6 minutes
 #   --java-opts "."  JVM flags of the stack JVMs (default: $STACK_JAVA_OPTS, else the defaults below)
 #   --variant V      default (metrics on, tracing and auth off); tracing (10 % sampled, Zipkin exporter to a local
 #                    nginx that answers 202); jwt (AUTH_MODE=jwt, wrk sends a token from the jar's token command).

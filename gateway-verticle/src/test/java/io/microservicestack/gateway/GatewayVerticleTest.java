@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -114,7 +115,7 @@ class GatewayVerticleTest {
     await(vertx.undeploy(gateway.deploymentID()));
 
     // The undeploy completes once the gateway has sent the close; the client's side sees it a moment later.
-    org.awaitility.Awaitility.await("the client's websocket closed").atMost(Duration.ofSeconds(10)).until(() -> probe.closed);
+    Awaitility.await("the client's websocket closed").atMost(Duration.ofSeconds(10)).until(() -> probe.closed);
     assertThat(probe.closeCode).isEqualTo((short) 1001);
     assertThat(probe.closeReason).isEqualTo("gateway shutting down");
     assertThatThrownBy(() -> get(port, "/ping")).hasMessageContaining("Connection refused");
